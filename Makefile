@@ -1,0 +1,36 @@
+# Two commands set everything up: `make run` and `make test`. Both need only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint pot clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Start the app on its default database in your data folder.
+run: $(STAMP)
+	$(BIN)/coachdesk
+
+## The whole suite, headless: layer contracts, then the tests.
+test: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Benchmarks against DESIGN.md's budgets (takes minutes; prints a table).
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(BENCH_ARGS)
+
+## Refresh the translation template from the source.
+pot: $(STAMP)
+	$(BIN)/pybabel extract -F i18n/babel.cfg -k N_ -k pgettext:1c,2 --no-location --sort-output \
+		--project=CoachDesk -o i18n/coachdesk.pot coachdesk
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

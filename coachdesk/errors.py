@@ -1,0 +1,19 @@
+"""Errors that carry a message for people, not a traceback."""
+
+
+class CoachDeskError(Exception):
+    """Something went wrong; ``str(error)`` says what, in one or two plain sentences."""
+
+    exit_status = 1
+
+
+class InputError(CoachDeskError):
+    """An input was refused (a file, an id, a value); nothing was changed."""
+
+    exit_status = 2
+
+
+class Cancelled(CoachDeskError):
+    """The person stopped a long operation; nothing was changed."""
+
+    exit_status = 1

@@ -1,0 +1,88 @@
+"""Who takes part: communities, mentees (people, organizations, groups) and the coaches who serve them."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coachdesk.model.base import PRIVATE, Base, RowId, Synced, enum_column
+
+
+class MenteeKind(enum.StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    GROUP = "group"
+
+
+class JourneyStage(enum.StrEnum):
+    """From first contact through assessment, planning and funding, to activities and evaluation."""
+
+    FIRST_CONTACT = "first_contact"
+    ASSESSMENT = "assessment"
+    PLANNING = "planning"
+    FUNDING = "funding"
+    ACTIVITIES = "activities"
+    EVALUATION = "evaluation"
+
+
+class CoachRole(enum.StrEnum):
+    COACH = "coach"
+    MENTOR = "mentor"
+    TRAINER = "trainer"
+    CIRCUIT_RIDER = "circuit_rider"
+    PROGRAM_LEAD = "program_lead"
+
+
+class Community(Synced, Base):
+    """A language, regional or thematic community (e.g. the Hausa Wikipedia community)."""
+
+    __tablename__ = "community"
+
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    region: Mapped[str] = mapped_column(String(100), default="")
+    #: Language codes (BCP 47), most used first.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Coach(Synced, Base):
+    """A capacity builder who uses CoachDesk: coach, mentor, trainer, circuit rider or program lead."""
+
+    __tablename__ = "coach"
+
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[CoachRole] = mapped_column(enum_column(CoachRole), default=CoachRole.COACH)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    email: Mapped[str] = mapped_column(String(200), default="", info={PRIVATE: True})
+
+
+class Mentee(Synced, Base):
+    """A person, organization or group ("POG") on a capacity-building journey."""
+
+    __tablename__ = "mentee"
+
+    kind: Mapped[MenteeKind] = mapped_column(enum_column(MenteeKind), default=MenteeKind.PERSON)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    community_id: Mapped[uuid.UUID | None] = mapped_column(RowId, ForeignKey("community.id"), index=True)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    region: Mapped[str] = mapped_column(String(100), default="")
+    journey_stage: Mapped[JourneyStage] = mapped_column(
+        enum_column(JourneyStage), default=JourneyStage.FIRST_CONTACT
+    )
+    #: The coach who looks after this mentee, if one does.
+    coach_id: Mapped[uuid.UUID | None] = mapped_column(RowId, ForeignKey("coach.id"), index=True)
+    # Consent to keep personal data, as the mentee gave it.
+    consent_given_on: Mapped[date | None] = mapped_column(Date)
+    consent_given_by: Mapped[str] = mapped_column(String(200), default="")
+    # Contact details and private notes never leave this device.
+    email: Mapped[str] = mapped_column(String(200), default="", info={PRIVATE: True})
+    phone: Mapped[str] = mapped_column(String(50), default="", info={PRIVATE: True})
+    private_notes: Mapped[str] = mapped_column(Text, default="", info={PRIVATE: True})
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    community: Mapped[Community | None] = relationship()
+    coach: Mapped[Coach | None] = relationship()

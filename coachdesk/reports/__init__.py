@@ -1,0 +1,1 @@
+"""Printable handouts and evaluation reports."""

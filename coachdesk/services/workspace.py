@@ -1,0 +1,20 @@
+"""Open the database the app or a command works on: migrate it, give it an identity, load reference data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coachdesk.paths import default_database
+from coachdesk.services.reference_data import ensure_reference_data
+from coachdesk.store.database import Database, open_database
+
+
+def open_workspace(target: Path | str | None = None) -> Database:
+    """Open ``target`` (a file path or database URL; default: the user's database), ready to use."""
+    db, _ = open_database(target or default_database())
+    try:
+        ensure_reference_data(db)
+    except Exception:
+        db.close()
+        raise
+    return db

@@ -1,0 +1,1 @@
+"""Storage: engines, migrations, sessions with change capture, backups."""

@@ -1,0 +1,103 @@
+"""An open CoachDesk database: its engine, its sessions with change capture, and its identity."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+
+from coachdesk.errors import InputError
+from coachdesk.model import Synced, SyncSite, SyncState
+from coachdesk.store import changes
+from coachdesk.store.engine import make_engine
+from coachdesk.store.migrate import MigrationResult, upgrade_to_head
+
+
+class DatabaseError(InputError):
+    """The database cannot be opened; the message says why in plain words."""
+
+
+def _refuse_bulk_dml(state: ORMExecuteState) -> None:
+    # ORM-enabled UPDATE/DELETE statements bypass change capture.
+    if not (state.is_update or state.is_delete):
+        return
+    for mapper in state.all_mappers:
+        if issubclass(mapper.class_, Synced):
+            raise changes.HardDeleteRefused(
+                f"Bulk {'UPDATE' if state.is_update else 'DELETE'} on {mapper.class_.__name__} would skip "
+                "change capture; change the objects instead."
+            )
+
+
+class Database:
+    """Owns the engine; hands out sessions whose writes are captured for sync.
+
+    One unit of work, one session: ``with db.write() as s: ...`` commits on success and
+    rolls back on error; ``with db.read() as s: ...`` never writes.
+    """
+
+    def __init__(self, engine: Engine, path: Path | None) -> None:
+        self.engine = engine
+        self.path = path
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        event.listen(self.sessions, "before_flush", changes.capture_flush)
+        event.listen(self.sessions, "after_transaction_end", changes.end_of_transaction)
+        event.listen(self.sessions, "do_orm_execute", _refuse_bulk_dml)
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _ensure_identity(db: Database) -> None:
+    with db.write() as session:
+        if session.get(SyncState, changes.STATE_ID) is not None:
+            return
+        # A random site id for now; a device key pair may later take its place.
+        site = SyncSite(site_id=os.urandom(16), name="this device", is_local=True)
+        session.add(site)
+        session.flush()
+        session.add(SyncState(id=changes.STATE_ID, local_site_idx=site.idx, db_version=0, last_hlc=0))
+
+
+def open_database(target: Path | str, *, migrate: bool = True) -> tuple[Database, MigrationResult | None]:
+    """Open (creating if needed) the database at a file path or URL and bring it up to date."""
+    text = str(target)
+    path = None if "://" in text else Path(target)
+    if path is not None:
+        if path.exists() and path.is_dir():
+            raise DatabaseError(f"{path} is a folder, not a database file.")
+        if path.exists() and path.stat().st_size and not _looks_like_sqlite(path):
+            raise DatabaseError(f"{path} is not a CoachDesk database (it is not an SQLite file).")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(target)
+    result = upgrade_to_head(engine, path) if migrate else None
+    db = Database(engine, path)
+    _ensure_identity(db)
+    return db, result
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
+
+
+def count_live(session: Session, cls: type[Synced]) -> int:
+    return session.scalar(select(func.count()).select_from(cls).where(cls.deleted.is_(False))) or 0

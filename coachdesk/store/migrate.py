@@ -1,0 +1,88 @@
+"""Bring a database to the current schema at start: compare, back up, migrate, or roll back and explain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from coachdesk.errors import CoachDeskError, InputError
+from coachdesk.paths import migrations_dir
+from coachdesk.store.backup import backup_before
+
+
+class MigrationError(CoachDeskError):
+    """A migration failed; the database was left as it was and a backup exists."""
+
+
+class NewerDatabaseError(InputError):
+    """The database was made by a newer CoachDesk than this one."""
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.from_revision != self.to_revision
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "CoachDesk ships at least one migration"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _is_empty(engine: Engine) -> bool:
+    return not inspect(engine).get_table_names()
+
+
+def upgrade_to_head(engine: Engine, database_file: Path | None = None, *, target: str = "head") -> MigrationResult:
+    """Migrate ``engine``'s database to ``target`` (normally the newest schema).
+
+    When a file with data is about to change, it is copied to the backups folder first.
+    All migrations run in one transaction: on failure nothing changes.
+    """
+    config = alembic_config()
+    scripts = ScriptDirectory.from_config(config)
+    before = current_revision(engine)
+    wanted = scripts.get_current_head() if target == "head" else target
+    if before == wanted:
+        return MigrationResult(before, wanted, None)
+    known = {rev.revision for rev in scripts.walk_revisions()}
+    if before is not None and before not in known:
+        raise NewerDatabaseError(
+            f"This database was made by a newer CoachDesk (schema {before}); update CoachDesk to open it."
+        )
+    backup = None
+    if database_file is not None and database_file.exists() and not _is_empty(engine):
+        backup = backup_before(database_file, f"before-{wanted}")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, target)
+    except Exception as error:
+        where = f" A copy of the database from before is in {backup}." if backup else ""
+        raise MigrationError(
+            f"Updating the database to schema {wanted} failed, so it was left unchanged: {error}.{where}"
+        ) from error
+    return MigrationResult(before, wanted, backup)
