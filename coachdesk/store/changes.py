@@ -87,13 +87,18 @@ def _upsert(connection: Connection, table: Any, rows: Sequence[Mapping[str, Any]
         connection.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=updates), list(chunk))
 
 
-def record_created(connection: Connection, stamp: WriteStamp, table: str, row_ids: Iterable[uuid.UUID]) -> None:
+def record_created(connection: Connection, stamp: WriteStamp, table: str, row_ids: Iterable[uuid.UUID],
+                   *, known_new: bool = False) -> None:
     rows = [
         {"row_id": rid, "table_name": table, "hlc": stamp.hlc, "site_idx": stamp.site_idx,
          "causal_length": 1, "version": stamp.version}
         for rid in row_ids
     ]
-    _upsert(connection, RowClock.__table__, rows, ["row_id"])
+    if known_new:  # the rows were just inserted, so no clock can exist yet
+        for start in range(0, len(rows), _CHUNK_ROWS):
+            connection.execute(insert(RowClock.__table__), rows[start : start + _CHUNK_ROWS])
+    else:
+        _upsert(connection, RowClock.__table__, rows, ["row_id"])
 
 
 def record_fields(connection: Connection, stamp: WriteStamp, changes: Iterable[tuple[uuid.UUID, str]]) -> None:
@@ -142,7 +147,7 @@ def insert_rows(session: Session, cls: type[Synced], rows: list[dict[str, Any]])
     for start in range(0, len(rows), _CHUNK_ROWS):
         connection.execute(insert(table), rows[start : start + _CHUNK_ROWS])
     ids = [row["id"] for row in rows]
-    record_created(connection, stamp, table.name, ids)
+    record_created(connection, stamp, table.name, ids, known_new=True)
     summary: ChangeSummary = session.info.setdefault("changes", ChangeSummary())
     summary.add("created", table.name, len(rows))
     return ids

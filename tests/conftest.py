@@ -1,0 +1,37 @@
+"""Fixtures shared by the tests: databases made the way the app makes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coachdesk.services.workspace import open_workspace
+from coachdesk.store.database import Database
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "coachdesk.sqlite"
+
+
+@pytest.fixture
+def db(db_path: Path):
+    """A fresh, migrated database with the shipped reference data."""
+    database = open_workspace(db_path)
+    yield database
+    database.close()
+
+
+def table_dump(database: Database, skip_prefixes: tuple[str, ...] = ("search_",)) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted: two equal dumps mean two equal databases."""
+    from sqlalchemy import inspect, text
+
+    dump = {}
+    with database.engine.connect() as connection:
+        for table in sorted(inspect(connection).get_table_names()):
+            if table.startswith(skip_prefixes):
+                continue
+            rows = connection.execute(text(f'SELECT * FROM "{table}"')).all()
+            dump[table] = sorted((tuple(r) for r in rows), key=repr)
+    return dump
