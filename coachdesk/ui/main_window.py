@@ -26,6 +26,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.navigation)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([180, 844])
         self.setCentralWidget(splitter)
         self.statusBar().showMessage(_("Database: {name}").format(name=database_name))
         self.resize(1024, 640)

@@ -1,0 +1,1 @@
+"""Benchmarks against DESIGN.md's budgets: ``make bench`` prints measured against budget."""

@@ -1,0 +1,59 @@
+"""A wheel built from the tree carries what the app needs at run time, and works from it alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)],
+                   cwd=ROOT, check=True, capture_output=True)
+    (built,) = out.glob("coachdesk-*.whl")
+    return built
+
+
+@pytest.mark.slow
+def test_wheel_carries_migrations_resources_and_script(wheel: Path):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "coachdesk/_db/env.py" in names
+    assert "coachdesk/_db/versions/0001_the_domain_model.py" in names
+    assert "coachdesk/_db/versions/0002_full_text_search.py" in names
+    assert "coachdesk/resources/reference/taxonomy.toml" in names
+    assert "coachdesk/resources/reference/text/en.toml" in names
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "coachdesk = coachdesk.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+@pytest.mark.slow
+def test_app_installed_from_wheel_migrates_and_loads_reference_data(wheel: Path, tmp_path: Path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    env = os.environ | {"PYTHONPATH": str(site), "COACHDESK_DATA_DIR": str(tmp_path / "data")}
+    database = tmp_path / "wheel.sqlite"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "coachdesk", "--db", str(database), *args],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+
+    where = subprocess.run([sys.executable, "-c", "import coachdesk; print(coachdesk.__file__)"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert where.stdout.strip().startswith(str(site)), "the test must run the unpacked wheel, not the source tree"
+    demo = run("demo", "--mentees", "12")
+    assert demo.returncode == 0, demo.stderr
+    stats = run("stats", "--json")
+    assert stats.returncode == 0, stats.stderr
+    counts = json.loads(stats.stdout)
+    assert counts["mentees"] == 12
+    assert counts["capacities"] == 21
+    assert counts["toolbox_methods"] == 10
