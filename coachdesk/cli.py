@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from coachdesk import __version__
-from coachdesk.errors import CoachDeskError
+from coachdesk.errors import CoachDeskError, InputError
 from coachdesk.i18n import _
 from coachdesk.paths import default_database
 
@@ -75,6 +75,8 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _demo(args: argparse.Namespace) -> int:
     from coachdesk.services.demo import generate_demo
 
+    if args.mentees < 1:  # refuse before a database is created or opened
+        raise InputError(_("The number of demo mentees must be at least 1."))
     db = _open(args)
     started = time.perf_counter()
     try:

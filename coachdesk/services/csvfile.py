@@ -93,10 +93,12 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
     try:
         header = [name.strip().lower() for name in next(reader)]
         rows = []
+        end = reader.line_num
         for cells in reader:
+            # A row whose cells hold line breaks spans several lines; name the one it starts on.
+            line, end = end + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines at the end of spreadsheets
-            line = reader.line_num
             if len(cells) > len(header):
                 rows.append((line, {"\0extra": "|".join(cells[len(header):])} | dict(zip(header, cells))))
             else:
@@ -107,16 +109,23 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
     return header, rows
 
 
+def _looks_guarded(text: str) -> bool:
+    """Apostrophes followed by a formula character: what :func:`unguard` takes one apostrophe off."""
+    body = text.lstrip("'")
+    return len(body) < len(text) and body.startswith(FORMULA_STARTS)
+
+
 def unguard(text: str) -> str:
     """Take off the apostrophe that guards a formula-like cell."""
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
-        return text[1:]
-    return text
+    return text[1:] if _looks_guarded(text) else text
 
 
 def guard(text: str) -> str:
-    """Keep a spreadsheet from running a text cell as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Keep a spreadsheet from running a text cell as a formula.
+
+    Text that itself looks guarded ("'=x") gets one more apostrophe, so unguard gives it back whole.
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) or _looks_guarded(text) else text
 
 
 def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:

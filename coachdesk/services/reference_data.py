@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coachdesk.errors import CoachDeskError
 from coachdesk.model import (
     Capacity,
     CapacityArea,
@@ -35,7 +36,7 @@ from coachdesk.store.database import Database
 FORMAT = 1
 
 
-class ReferenceDataError(ValueError):
+class ReferenceDataError(CoachDeskError):
     """A shipped reference file is malformed; the message names the file and the problem."""
 
 
@@ -68,10 +69,10 @@ def read_reference_data(folder: Path | None = None) -> ReferenceData:
     folder = folder or reference_folder()
     files = [folder / "taxonomy.toml", folder / "toolbox.toml", folder / "funding.toml"]
     text_files = sorted((folder / "text").glob("*.toml"))
+    taxonomy, toolbox, funding = (_load_toml(p) for p in files)  # first: it names a missing or broken file
     digest = hashlib.sha256()
     for path in files + text_files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    taxonomy, toolbox, funding = (_load_toml(p) for p in files)
     areas = [(a["key"], list(a["capacities"])) for a in taxonomy.get("area", [])]
     texts = {}
     for path in text_files:

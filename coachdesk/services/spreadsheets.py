@@ -132,7 +132,7 @@ def _parse_minutes(text: str) -> int:
         return 60
     try:
         minutes = int(float(text))
-    except ValueError:
+    except (ValueError, OverflowError):  # "inf" and "1e400" overflow int()
         raise Invalid(_("“{value}” is not a number of minutes").format(value=text)) from None
     if not 0 <= minutes <= 10080:
         raise Invalid(_("{value} minutes is not between 0 and 10080 (one week)").format(value=minutes))
@@ -216,9 +216,9 @@ def _mentee_rows(session: Session) -> Iterator[list[str]]:
 
 
 def _session_rows(session: Session) -> Iterator[list[str]]:
-    names = dict(session.execute(select(Mentee.id, Mentee.name)).tuples().all())
-    capacity_keys = dict(session.execute(select(Capacity.id, Capacity.key)).tuples().all())
-    method_keys = dict(session.execute(select(ToolboxMethod.id, ToolboxMethod.key)).tuples().all())
+    names = dict(session.execute(select(Mentee.id, Mentee.name)).all())
+    capacity_keys = dict(session.execute(select(Capacity.id, Capacity.key)).all())
+    method_keys = dict(session.execute(select(ToolboxMethod.id, ToolboxMethod.key)).all())
     participants: dict[uuid.UUID, list[uuid.UUID]] = {}
     for sid, mid in session.execute(select(SessionParticipant.session_id, SessionParticipant.mentee_id)
                                     .where(SessionParticipant.deleted.is_(False))):
@@ -405,7 +405,7 @@ def _resolve_sessions(session: Session, rows: list[_Row], problems: list[RowProb
                 problems.append(RowProblem(row.line, _("capacities: “{key}” is not a capacity key; known keys are "
                                                        "listed by the Toolbox page, e.g. fundraising, it_safety")
                                            .format(key=unknown[0])))
-            values["capacity_ids"] = [capacities[k] for k in keys if k in capacities]
+            values["capacity_ids"] = list(dict.fromkeys(capacities[k] for k in keys if k in capacities))
         if "method" in values:
             key = values.pop("method")
             if key and key not in methods:
@@ -429,7 +429,8 @@ def _resolve_sessions(session: Session, rows: list[_Row], problems: list[RowProb
                     people.append(mid)
             if name_text is not None and people is not None:
                 given = sorted(" ".join(n.casefold().split()) for n in _split(name_text, commas=False))
-                expected = sorted(" ".join(names[m].casefold().split()) for m in people)
+                expected = sorted(" ".join(part.casefold().split())  # split names as the cell was split
+                                  for m in people for part in _split(names[m], commas=False))
                 if given != expected:
                     problems.append(RowProblem(row.line, _("participants and participant_ids disagree; to change who "
                                                            "took part by name, empty the participant_ids cell")))

@@ -88,9 +88,13 @@ def open_database(target: Path | str, *, migrate: bool = True) -> tuple[Database
             raise DatabaseError(f"{path} is not a CoachDesk database (it is not an SQLite file).")
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(target)
-    result = upgrade_to_head(engine, path) if migrate else None
-    db = Database(engine, path)
-    _ensure_identity(db)
+    try:
+        result = upgrade_to_head(engine, path) if migrate else None
+        db = Database(engine, path)
+        _ensure_identity(db)
+    except BaseException:
+        engine.dispose()  # a refused file must not stay open (and locked) behind the error
+        raise
     return db, result
 
 

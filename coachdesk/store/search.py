@@ -46,6 +46,11 @@ def match_expression(query: str) -> str | None:
 
 
 def search(connection: Connection, query: str, limit: int = 50) -> list[SearchHit]:
+    """Mentees, then sessions, whose text holds every word of ``query``; most recently entered first.
+
+    Recent first rather than by relevance: it lets SQLite stop after ``limit`` matches
+    instead of ranking every match, and recent work is what a coach looks for most.
+    """
     expression = match_expression(query)
     if expression is None:
         return []
@@ -53,7 +58,7 @@ def search(connection: Connection, query: str, limit: int = 50) -> list[SearchHi
         text(
             "SELECT m.id, m.name, snippet(search_mentee, -1, '[', ']', '…', 8) FROM search_mentee "
             "JOIN mentee m ON m.rowid = search_mentee.rowid "
-            "WHERE search_mentee MATCH :q AND m.deleted = 0 ORDER BY rank LIMIT :limit"
+            "WHERE search_mentee MATCH :q AND m.deleted = 0 ORDER BY search_mentee.rowid DESC LIMIT :limit"
         ),
         {"q": expression, "limit": limit},
     ).all()
@@ -61,7 +66,7 @@ def search(connection: Connection, query: str, limit: int = 50) -> list[SearchHi
         text(
             "SELECT s.id, s.title, snippet(search_session, -1, '[', ']', '…', 12) FROM search_session "
             "JOIN coaching_session s ON s.rowid = search_session.rowid "
-            "WHERE search_session MATCH :q AND s.deleted = 0 ORDER BY rank LIMIT :limit"
+            "WHERE search_session MATCH :q AND s.deleted = 0 ORDER BY search_session.rowid DESC LIMIT :limit"
         ),
         {"q": expression, "limit": limit},
     ).all()
