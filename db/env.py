@@ -11,18 +11,9 @@ from sqlalchemy import Connection
 
 from coachdesk.model import Base
 from coachdesk.store.engine import make_engine
+from coachdesk.store.migrate import include_object
 
 config = context.config
-
-#: Tables the models do not describe: full-text search indexes made by migrations.
-UNMODELLED_PREFIXES = ("search_",)
-
-
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-    if type_ == "table" and name and name.startswith(UNMODELLED_PREFIXES):
-        return False
-    return True
-
 
 def run_on(connection: Connection) -> None:
     context.configure(

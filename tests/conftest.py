@@ -35,3 +35,25 @@ def table_dump(database: Database, skip_prefixes: tuple[str, ...] = ("search_",)
             rows = connection.execute(text(f'SELECT * FROM "{table}"')).all()
             dump[table] = sorted((tuple(r) for r in rows), key=repr)
     return dump
+
+
+@pytest.fixture
+def ui_context(qtbot, db):
+    """What the app hands pages and dialogs, on a fresh database, with default settings."""
+    from coachdesk.services.settings import Settings
+    from coachdesk.ui.app import build_context
+
+    context = build_context(db, Settings(user_name="Test Coach", device_name="test-laptop"))
+    yield context
+    context.tasks.wait_idle()
+
+
+@pytest.fixture
+def demo_context(ui_context):
+    """The UI context on a small deterministic demo database (40 mentees)."""
+    from datetime import date
+
+    from coachdesk.services.demo import generate_demo
+
+    generate_demo(ui_context.db, mentees=40, seed=4, today=date.today())
+    return ui_context

@@ -17,15 +17,15 @@ from coachdesk.paths import backup_dir
 from coachdesk.store import migrate
 from coachdesk.store.database import DatabaseError, open_database
 from coachdesk.store.engine import make_engine
-from coachdesk.store.migrate import MigrationError, NewerDatabaseError, head_revision, upgrade_to_head
+from coachdesk.store.migrate import MigrationError, NewerDatabaseError, head_revision, include_object, upgrade_to_head
 from coachdesk.store.search import search
 
 OLD_NOTES = "Uma oficina sobre angariação de fundos com a comunidade de Maputo."
 
 
-def _not_a_search_index(_obj, name, type_, _reflected, _compare_to) -> bool:
-    # As db/env.py's include_object: the FTS tables are made by a migration, not by the models.
-    return not (type_ == "table" and name and name.startswith("search_"))
+def _not_a_search_index(obj, name, type_, reflected, compare_to) -> bool:
+    # The filter db/env.py uses: FTS tables and list indexes are made by migrations, not by the models.
+    return include_object(obj, name, type_, reflected, compare_to)
 
 
 def _revision(path: Path) -> str | None:

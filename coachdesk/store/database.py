@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
@@ -15,6 +16,9 @@ from coachdesk.model import Synced, SyncSite, SyncState
 from coachdesk.store import changes
 from coachdesk.store.engine import make_engine
 from coachdesk.store.migrate import MigrationResult, upgrade_to_head
+
+
+T = TypeVar("T")
 
 
 class DatabaseError(InputError):
@@ -56,6 +60,13 @@ class Database:
     def write(self) -> Iterator[Session]:
         with self.sessions() as session, session.begin():
             yield session
+
+    def run_write(self, work: Callable[[Session], T]) -> tuple[T, changes.ChangeSummary]:
+        """Run ``work`` in one write transaction; return its result and what it changed."""
+        with self.sessions() as session:
+            with session.begin():
+                result = work(session)
+            return result, changes.take_summary(session)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

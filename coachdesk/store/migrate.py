@@ -16,6 +16,16 @@ from coachdesk.paths import migrations_dir
 from coachdesk.store.backup import backup_before
 
 
+#: Objects the models do not describe, made by migrations for SQLite only: full-text search
+#: tables and the list indexes that use SQLite's partial, collated index syntax.
+UNMODELLED_PREFIXES = ("search_", "list_")
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    """Alembic's filter: leave SQLite-only objects made by migrations out of model comparisons."""
+    return not (type_ in ("table", "index") and name and name.startswith(UNMODELLED_PREFIXES))
+
+
 class MigrationError(CoachDeskError):
     """A migration failed; the database was left as it was and a backup exists."""
 

@@ -1,45 +1,215 @@
-"""The main window: a shell that hosts pages. It holds layout only; pages bring their own behaviour."""
+"""The main window: a shell that hosts pages, a sidebar, the global search and the status bar.
+
+It holds layout and routes navigation requests; pages bring their own behaviour. Pages are
+built the first time they are shown, so start-up costs only the first page.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+import importlib
+import uuid
+from dataclasses import dataclass
 
-from coachdesk.i18n import N_, _
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-PAGES = (N_("Today"), N_("Mentees"), N_("Sessions"), N_("Assessments"), N_("Plans"), N_("Toolbox"),
-         N_("Funding"), N_("Requests"), N_("Sync"), N_("Reports"), N_("Settings"))
+from coachdesk.i18n import N_, _, format_datetime
+from coachdesk.ui.context import UiContext
+from coachdesk.ui.search_box import SearchBox
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str  # untranslated; translated when shown
+    module: str
+    cls: str
+
+
+PAGES = (
+    PageSpec("today", N_("Today"), "coachdesk.ui.views.today", "TodayPage"),
+    PageSpec("mentees", N_("Mentees"), "coachdesk.ui.views.mentees", "MenteesPage"),
+    PageSpec("sessions", N_("Sessions"), "coachdesk.ui.views.sessions", "SessionsPage"),
+    PageSpec("assessments", N_("Assessments"), "coachdesk.ui.views.assessments", "AssessmentsPage"),
+    PageSpec("plans", N_("Plans"), "coachdesk.ui.views.plans", "PlansPage"),
+    PageSpec("toolbox", N_("Toolbox"), "coachdesk.ui.views.reference", "ToolboxPage"),
+    PageSpec("funding", N_("Funding"), "coachdesk.ui.views.reference", "FundingPage"),
+    PageSpec("requests", N_("Requests"), "coachdesk.ui.views.requests", "RequestsPage"),
+    PageSpec("sync", N_("Sync"), "coachdesk.ui.views.sync", "SyncPage"),
+    PageSpec("reports", N_("Reports"), "coachdesk.ui.views.reports", "ReportsPage"),
+    PageSpec("settings", N_("Settings"), "coachdesk.ui.views.settings", "SettingsPage"),
+)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, database_name: str, counts: dict[str, int]) -> None:
+    def __init__(self, context: UiContext) -> None:
         super().__init__()
-        self.setWindowTitle(_("CoachDesk — {name}").format(name=database_name))
-        self.navigation = QListWidget()
-        self.navigation.setAccessibleName(_("Pages"))
-        self.navigation.addItems([_(page) for page in PAGES])
-        self.pages = QStackedWidget()
-        for page in PAGES:
-            self.pages.addWidget(self._overview(_(page), counts))
-        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.navigation.setCurrentRow(0)
-        splitter = QSplitter()
-        splitter.addWidget(self.navigation)
-        splitter.addWidget(self.pages)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([180, 844])
-        self.setCentralWidget(splitter)
-        self.statusBar().showMessage(_("Database: {name}").format(name=database_name))
-        self.resize(1024, 640)
+        self.context = context
+        self.setWindowTitle(_("CoachDesk — {name}").format(name=context.db.name))
+        self.setObjectName("main_window")
 
-    def _overview(self, title: str, counts: dict[str, int]) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        heading = QLabel(f"<h2>{title}</h2>")
-        layout.addWidget(heading)
-        summary = QLabel(
-            _("{mentees} mentees, {sessions} sessions, {assessments} assessments, {plans} plans.").format(**counts)
-        )
-        summary.setObjectName("summary")
-        layout.addWidget(summary)
-        layout.addStretch(1)
-        return page
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName(_("Pages"))
+        for number, page in enumerate(PAGES, start=1):
+            item = QListWidgetItem(_(page.title))
+            if number <= 10:
+                item.setToolTip(_("Ctrl+{number}").format(number=number % 10))
+            self.navigation.addItem(item)
+        self.navigation.setMinimumWidth(150)
+        self.navigation.setMaximumWidth(220)
+        self.pages = QStackedWidget()
+        self._built: dict[str, QWidget] = {}
+        for page in PAGES:
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            holder.setObjectName(f"holder_{page.key}")
+            self.pages.addWidget(holder)
+
+        self.search = SearchBox(context.db)
+        self.search.setMaximumWidth(520)
+        self.search.mentee_chosen.connect(self.show_mentee)
+        self.search.session_chosen.connect(self.show_session)
+        top = QWidget()
+        top_layout = QHBoxLayout(top)
+        top_layout.setContentsMargins(8, 6, 8, 6)
+        top_layout.addStretch(1)
+        top_layout.addWidget(self.search, 2)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(0)
+        right_layout.addWidget(top)
+        right_layout.addWidget(self.pages, 1)
+        splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([170, 850])
+        self.setCentralWidget(splitter)
+
+        self.database_label = QLabel()
+        self.device_label = QLabel()
+        self.sync_label = QLabel()
+        for label in (self.database_label, self.device_label, self.sync_label):
+            self.statusBar().addPermanentWidget(label)
+        self.update_status()
+
+        self.navigation.currentRowChanged.connect(self._show_row)
+        context.navigator.page_requested.connect(self.show_page)
+        context.navigator.mentee_requested.connect(self.show_mentee)
+        context.navigator.session_log_requested.connect(self.log_session)
+        context.navigator.assessment_requested.connect(self.start_assessment)
+        self._shortcuts()
+        self.navigation.setCurrentRow(0)
+        self.resize(1100, 700)
+
+    # -- navigation
+
+    def _shortcuts(self) -> None:
+        for number, page in enumerate(PAGES[:10], start=1):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number % 10}"), self)
+            shortcut.activated.connect(lambda key=page.key: self.show_page(key))
+        for keys in ("Ctrl+K", "Ctrl+F"):
+            QShortcut(QKeySequence(keys), self).activated.connect(self.search.focus)
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(lambda: self.log_session([]))
+        QShortcut(QKeySequence("Ctrl+Shift+A"), self).activated.connect(lambda: self.start_assessment(None))
+
+    def page(self, key: str) -> QWidget:
+        """The page for ``key``, built on first use."""
+        if key not in self._built:
+            spec = next(p for p in PAGES if p.key == key)
+            cls = getattr(importlib.import_module(spec.module), spec.cls)
+            widget = cls(self.context)
+            widget.setObjectName(f"page_{key}")
+            self._built[key] = widget
+            holder = self.pages.widget(PAGES.index(spec))
+            holder.layout().addWidget(widget)
+        return self._built[key]
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        widget = self.page(PAGES[row].key)
+        self.pages.setCurrentIndex(row)
+        activated = getattr(widget, "activated", None)
+        if callable(activated):
+            activated()
+
+    def show_page(self, key: str) -> QWidget:
+        row = next(i for i, p in enumerate(PAGES) if p.key == key)
+        self.navigation.setCurrentRow(row)
+        return self.page(key)
+
+    def current_page_key(self) -> str:
+        return PAGES[self.pages.currentIndex()].key
+
+    def show_mentee(self, mentee_id: uuid.UUID) -> None:
+        page = self.show_page("mentees")
+        page.show_mentee(mentee_id)  # type: ignore[attr-defined]
+
+    def show_session(self, session_id: uuid.UUID) -> None:
+        page = self.show_page("sessions")
+        page.show_session(session_id)  # type: ignore[attr-defined]
+
+    def log_session(self, mentee_ids: list[uuid.UUID] | None = None) -> QWidget:
+        """Open the "log a session" dialog (Ctrl+L), with ``mentee_ids`` already chosen."""
+        from coachdesk.ui.dialogs.session_dialog import LogSessionDialog
+
+        dialog = LogSessionDialog(self.context, list(mentee_ids or []), self)
+        dialog.open()
+        return dialog
+
+    def start_assessment(self, mentee_id: uuid.UUID | None) -> QWidget:
+        """Open the guided assessment (Ctrl+Shift+A), for ``mentee_id`` if given."""
+        from coachdesk.ui.dialogs.assessment_wizard import AssessmentWizard
+
+        wizard = AssessmentWizard(self.context, mentee_id, self)
+        wizard.open()
+        return wizard
+
+    # -- status and closing
+
+    def update_status(self) -> None:
+        settings = self.context.settings
+        self.database_label.setText(_("Database: {name}").format(name=self.context.db.name))
+        self.device_label.setText(_("Device: {name}").format(name=settings.effective_device_name()))
+        if settings.last_sync:
+            from datetime import datetime
+
+            when = format_datetime(datetime.fromisoformat(settings.last_sync), "short")
+            self.sync_label.setText(_("Last sync: {when}").format(when=when))
+        else:
+            self.sync_label.setText(_("Not synced yet"))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        unsaved = [w for w in self.findChildren(QWidget) if getattr(w, "has_unsaved_changes", lambda: False)()]
+        if unsaved:
+            answer = QMessageBox.question(
+                self, _("Unsaved changes"),
+                _("Some forms have changes that are not saved. Close CoachDesk anyway? "
+                  "Their drafts are kept and offered back next time."),
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Close:
+                event.ignore()
+                return
+        self.context.tasks.wait_idle()
+        event.accept()
+
+
+__all__ = ["PAGES", "MainWindow", "PageSpec"]

@@ -1,0 +1,78 @@
+"""The person's preferences: typed, with defaults, stored as JSON in the data folder, upgraded by version.
+
+Never pickled: a preferences file is readable and editable by hand, and a damaged one
+falls back to the defaults (keeping the damaged file aside) instead of stopping the app.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from coachdesk.atomic import atomic_write
+from coachdesk.paths import data_dir
+
+VERSION = 1
+ROLES = ("coach", "mentor", "trainer", "circuit_rider", "program_lead")
+
+
+@dataclass
+class Settings:
+    version: int = VERSION
+    #: Empty: follow the system's language, falling back to English.
+    language: str = ""
+    user_name: str = ""
+    role: str = "coach"
+    device_name: str = ""
+    #: ISO timestamp of the last export or import; empty until the first sync.
+    last_sync: str = ""
+    #: Minutes without input before the app locks; 0 never locks.
+    lock_after_minutes: int = 15
+
+    def effective_device_name(self) -> str:
+        return self.device_name or socket.gethostname()
+
+
+def settings_path() -> Path:
+    return data_dir() / "settings.json"
+
+
+def _upgrade(raw: dict[str, Any]) -> dict[str, Any]:
+    """Bring a settings dict written by an older version up to date (one step per version)."""
+    version = int(raw.get("version", 0) or 0)
+    if version < 1:
+        raw["version"] = 1
+    return raw
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or settings_path()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError("not an object")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError):
+        path.replace(path.with_suffix(".damaged.json"))
+        return Settings()
+    raw = _upgrade(raw)
+    known = {f.name: f for f in fields(Settings)}
+    defaults = Settings()
+    values = {}
+    for name, value in raw.items():
+        if name in known and isinstance(value, type(getattr(defaults, name))):
+            values[name] = value
+    settings = Settings(**values)
+    if settings.role not in ROLES:
+        settings.role = "coach"
+    return settings
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    path = path or settings_path()
+    with atomic_write(path, "w", encoding="utf-8") as handle:
+        json.dump(asdict(settings), handle, indent=2, ensure_ascii=False)

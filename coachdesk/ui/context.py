@@ -1,0 +1,39 @@
+"""The narrow set of things a page or dialog may use: the database, the task runner, the change
+bus, navigation requests and the person's settings. Never "the app" or the main window."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from coachdesk.services.settings import Settings
+from coachdesk.store.database import Database
+from coachdesk.ui.tasks import ChangeBus, TaskRunner
+
+
+class Navigator(QObject):
+    """Requests to show something elsewhere; the main window answers them."""
+
+    page_requested = Signal(str)  # a page key such as "plans"
+    mentee_requested = Signal(object)  # a mentee id
+    session_log_requested = Signal(object)  # a list of mentee ids to preselect (may be empty)
+    assessment_requested = Signal(object)  # a mentee id
+    language_changed = Signal(str)  # the window is rebuilt in the new language
+    settings_changed = Signal()
+
+
+@dataclass
+class UiContext:
+    db: Database
+    tasks: TaskRunner
+    changes: ChangeBus
+    navigator: Navigator
+    settings: Settings
+
+
+def touches(summary: object, *tables: str) -> bool:
+    """Whether a change summary concerns any of ``tables`` (``"*"`` in a summary means everything)."""
+    changed = getattr(summary, "tables", set())
+    return "*" in changed or any(t in changed for t in tables)

@@ -1,0 +1,1 @@
+"""Dialogs: forms that autosave drafts and ask before losing edits."""

@@ -1,0 +1,1 @@
+"""Qt item models over services: they hold row keys and fetch rows lazily."""
