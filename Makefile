@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint pot clean
+.PHONY: run test bench lint pot catalogs screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,18 +14,29 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+## Compile the translation catalogs (.po → .mo) beside their sources.
+catalogs: $(STAMP)
+	@for po in i18n/*/LC_MESSAGES/coachdesk.po; do \
+		[ -e "$$po" ] || continue; \
+		$(BIN)/pybabel compile -D coachdesk -i "$$po" -o "$${po%.po}.mo" >/dev/null; \
+	done
+
 ## Start the app on its default database in your data folder.
-run: $(STAMP)
+run: catalogs
 	$(BIN)/coachdesk
 
 ## The whole suite, headless: layer contracts, then the tests.
-test: $(STAMP)
+test: catalogs
 	$(BIN)/lint-imports --no-cache
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Benchmarks against DESIGN.md's budgets (takes minutes; prints a table).
-bench: $(STAMP)
+bench: catalogs
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(BENCH_ARGS)
+
+## Screens rendered offscreen from demo data into docs/screenshots/, in English and Arabic.
+screenshots: catalogs
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m coachdesk.ui.screenshots docs/screenshots
 
 ## Refresh the translation template from the source.
 pot: $(STAMP)

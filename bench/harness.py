@@ -6,6 +6,8 @@ import csv
 import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -114,10 +116,109 @@ def bench_search(quick: bool) -> Result:
                   "ok" if ms <= 30 else "MISS", f"median of {len(samples)} queries, slowest {worst:.1f} ms")
 
 
+_DEMO_DATABASES: dict[int, Path] = {}
+
+
+def demo_database(mentees: int) -> Path:
+    """A demo database of ``mentees`` mentees (about two sessions each), built once per run."""
+    if mentees not in _DEMO_DATABASES:
+        from coachdesk.services.demo import generate_demo
+        from coachdesk.services.workspace import open_workspace
+
+        path = _scratch() / f"demo-{mentees}.sqlite"
+        db = open_workspace(path)
+        generate_demo(db, mentees=mentees, seed=1)
+        db.close()
+        _DEMO_DATABASES[mentees] = path
+    return _DEMO_DATABASES[mentees]
+
+
+def _child(*args: str) -> str:
+    env = os.environ | {"QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    done = subprocess.run([sys.executable, "-m", "bench.startup_probe", *args], capture_output=True, text=True,
+                          env=env, cwd=Path(__file__).resolve().parents[1], check=True, timeout=300)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def bench_startup(quick: bool) -> Result:
+    database = demo_database(2_000 if quick else 50_000)
+    runs = 3 if quick else 7
+    bare, app = [], []
+    _child("app", str(database))  # first start migrates nothing but warms the file cache
+    for _ in range(runs):  # interleaved, so machine noise hits both alike
+        began = time.time()
+        bare.append(float(_child("bare")) - began)
+        began = time.time()
+        app.append(float(_child("app", str(database))) - began)
+    ratio = statistics.median(app) / statistics.median(bare)
+    sessions = _count(database, "coaching_session")
+    return Result(f"start to first painted window, {sessions:,} sessions", f"{ratio:.2f} × bare",
+                  "≤ 1.5 × bare", "ok" if ratio <= 1.5 else "MISS",
+                  f"median of {runs}: app {statistics.median(app) * 1000:.0f} ms, "
+                  f"bare PySide6 window {statistics.median(bare) * 1000:.0f} ms")
+
+
+def bench_memory(quick: bool) -> Result:
+    database = demo_database(2_000 if quick else 50_000)
+    resident = int(_child("memory", str(database)))
+    sessions = _count(database, "coaching_session")
+    mb = resident / 1024 / 1024
+    return Result(f"resident memory, {sessions:,} sessions loaded", f"{mb:.0f} MB", "≤ 300 MB",
+                  "ok" if mb <= 300 else "MISS", "Sessions, Mentees, Plans, Today pages opened, tables scrolled")
+
+
+def bench_filter(quick: bool) -> Result:
+    from PySide6.QtWidgets import QApplication
+
+    from coachdesk.services.settings import Settings
+    from coachdesk.services.workspace import open_workspace
+    from coachdesk.ui.app import build_context
+
+    database = demo_database(2_000 if quick else 50_000)
+    app = QApplication.instance() or QApplication([])
+    db = open_workspace(database)
+    context = build_context(db, Settings())
+    from coachdesk.ui.views.mentees import MenteesPage
+
+    page = MenteesPage(context)
+    page.resize(1024, 600)
+    page.show()
+    app.processEvents()
+    edit = page.filter_edit
+    samples = []
+    for word in ("aisha", "sil", "كريم", "प्रि", "kano", "wiki"):
+        typed = ""
+        for char in word + "\b" * len(word):
+            typed = typed[:-1] if char == "\b" else typed + char
+            began = time.perf_counter()
+            edit.setText(typed)
+            page.flush_filter()
+            app.processEvents()
+            samples.append(time.perf_counter() - began)
+    page.close()
+    db.close()
+    ms = _median_ms(samples)
+    worst = max(samples) * 1000
+    mentees = _count(database, "mentee")
+    return Result(f"filter the mentee list as one types, {mentees:,} mentees", f"{ms:.1f} ms", "≤ 50 ms",
+                  "ok" if ms <= 50 and worst <= 100 else "MISS",
+                  f"median of {len(samples)} keystrokes, slowest {worst:.1f} ms (filter, reload, paint)")
+
+
+def _count(database: Path, table: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        return connection.execute(f"SELECT count(*) FROM {table} WHERE deleted = 0").fetchone()[0]
+
+
 ROWS: dict[str, Callable[[bool], Result]] = {
     "demo": bench_demo,
     "csv": bench_csv_import,
     "search": bench_search,
+    "startup": bench_startup,
+    "filter": bench_filter,
+    "memory": bench_memory,
 }
 
 

@@ -1,0 +1,91 @@
+"""Render every main screen offscreen from demo data to PNG files: ``python -m coachdesk.ui.screenshots DIR``.
+
+Used by ``make screenshots`` for docs/screenshots/ (English and Arabic), and to look at the
+screens as a person would before a change is called done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import func, select
+
+from coachdesk.model import Assessment, Mentee
+from coachdesk.services.demo import generate_demo
+from coachdesk.services.settings import Settings
+from coachdesk.services.workspace import open_workspace
+from coachdesk.ui.app import Shell, build_context, make_application
+from coachdesk.ui.main_window import PAGES
+
+SIZE = (1280, 800)
+
+
+def _settle(app: QApplication) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def _save(widget: QWidget, path: Path, app: QApplication) -> None:
+    _settle(app)
+    widget.grab().save(str(path))
+    print(path)
+
+
+def render(out: Path, languages: list[str], mentees: int = 200) -> None:
+    os.environ.setdefault("COACHDESK_DATA_DIR", tempfile.mkdtemp(prefix="coachdesk-shots-"))
+    app = make_application()
+    db = open_workspace(Path(tempfile.mkdtemp(prefix="coachdesk-shots-db-")) / "Demo.sqlite")
+    generate_demo(db, mentees=mentees, seed=1, today=date.today())
+    with db.read() as session:
+        # A mentee with several assessments shows the radar overlay and a full timeline.
+        featured = session.execute(
+            select(Mentee.id).join(Assessment, Assessment.mentee_id == Mentee.id)
+            .where(Mentee.kind == "person").group_by(Mentee.id).order_by(func.count().desc(), Mentee.name).limit(1)
+        ).scalar_one()
+    for language in languages:
+        folder = out / language
+        folder.mkdir(parents=True, exist_ok=True)
+        settings = Settings(language=language, user_name="Grace Mensah", device_name="field-laptop")
+        context = build_context(db, settings)
+        shell = Shell(app, context)
+        window = shell.show()
+        window.resize(*SIZE)
+        for number, spec in enumerate(PAGES, start=1):
+            window.show_page(spec.key)
+            _save(window, folder / f"{number:02d}-{spec.key}.png", app)
+        window.show_mentee(featured)
+        _save(window, folder / "12-mentee-page.png", app)
+        dialog = window.log_session([featured])
+        _save(dialog, folder / "13-log-session.png", app)
+        dialog.reject() if not hasattr(dialog, "discard") else dialog.discard()
+        wizard = window.start_assessment(featured)
+        wizard.resize(1000, 700)
+        for step in range(3):
+            wizard.next()
+        _save(wizard, folder / "14-assessment-wizard.png", app)
+        if hasattr(wizard, "discard"):
+            wizard.discard()
+        else:
+            wizard.reject()
+        context.tasks.wait_idle()
+        window.close()
+    db.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--languages", default="en,ar")
+    args = parser.parse_args()
+    render(args.out, args.languages.split(","))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The main window: title, status bar, pages by keyboard, global search, language switch, drafts offered back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import select
+
+from coachdesk.model import CoachingSession, Mentee
+from coachdesk.services.drafts import pending_drafts, save_draft
+from coachdesk.ui import app as app_module
+from coachdesk.ui.app import Shell, offer_drafts
+from coachdesk.ui.main_window import PAGES, MainWindow
+
+
+def _window(qtbot, context) -> MainWindow:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_title_and_status_bar_name_the_database_device_and_sync(qtbot, ui_context):
+    window = _window(qtbot, ui_context)
+    assert window.windowTitle() == "CoachDesk — coachdesk.sqlite"
+    assert window.database_label.text() == "Database: coachdesk.sqlite"
+    assert window.device_label.text() == "Device: test-laptop"
+    assert window.sync_label.text() == "Not synced yet"
+    assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == [
+        "Today", "Mentees", "Sessions", "Assessments", "Plans", "Toolbox", "Funding", "Requests", "Sync",
+        "Reports", "Settings"]
+
+
+def test_every_page_opens_from_the_sidebar_and_by_keyboard(qtbot, demo_context):
+    window = _window(qtbot, demo_context)
+    for row, spec in enumerate(PAGES):
+        window.navigation.setCurrentRow(row)
+        assert window.current_page_key() == spec.key
+        assert window.page(spec.key).isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "sessions"
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "today"
+
+
+def test_global_search_finds_a_mentee_and_opens_their_page(qtbot, demo_context):
+    with demo_context.db.read() as session:
+        mentee = session.scalars(select(Mentee).where(Mentee.deleted.is_(False)).order_by(Mentee.name)).first()
+    window = _window(qtbot, demo_context)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.edit.hasFocus()
+    qtbot.keyClicks(window.search.edit, mentee.name.split()[0])
+    qtbot.waitUntil(lambda: window.search.results.count() > 0)
+    texts = [window.search.results.item(i).text() for i in range(window.search.results.count())]
+    assert any(mentee.name.split()[0] in t for t in texts)
+    row = next(i for i, hit in enumerate(window.search.hits) if hit.id == mentee.id)
+    window.search.results.setCurrentRow(row)
+    qtbot.keyClick(window.search.edit, Qt.Key.Key_Return)
+    assert window.current_page_key() == "mentees"
+
+
+def test_global_search_finds_a_word_in_session_notes(qtbot, demo_context):
+    with demo_context.db.write() as session:
+        note = session.scalars(select(CoachingSession)).first()
+        note.notes = "We planned the zebrafinch editathon together"
+    window = _window(qtbot, demo_context)
+    window.search.focus()
+    qtbot.keyClicks(window.search.edit, "zebrafin")
+    qtbot.waitUntil(lambda: window.search.results.count() == 1)
+    assert window.search.results.item(0).text().startswith("Session: ")
+    assert "zebrafinch" in window.search.results.item(0).text()
+
+
+def test_choosing_arabic_rebuilds_the_window_right_to_left(qtbot, ui_context):
+    app = QApplication.instance()
+    shell = Shell(app, ui_context)
+    window = shell.show()
+    qtbot.addWidget(window)
+    try:
+        ui_context.settings.language = "ar"
+        ui_context.navigator.language_changed.emit("ar")
+        assert shell.window is not window
+        qtbot.addWidget(shell.window)
+        assert app.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        assert shell.window.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    finally:
+        ui_context.settings.language = "en"
+        ui_context.navigator.language_changed.emit("en")
+        qtbot.addWidget(shell.window)
+    assert app.layoutDirection() == Qt.LayoutDirection.LeftToRight
+
+
+def test_drafts_left_by_a_crash_are_offered_back(qtbot, ui_context, monkeypatch):
+    save_draft("session", "session", "Session with Aisha", {"notes": "half written"})
+    asked = []
+
+    def answer(parent, title, text, *args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(app_module.QMessageBox, "question", answer)
+    window = _window(qtbot, ui_context)
+    opened = offer_drafts(window, ui_context)
+    assert opened == []
+    assert len(asked) == 1 and "Session with Aisha" in asked[0]
+    assert pending_drafts() == []  # discarding removes it
