@@ -11,12 +11,11 @@ import gettext as _gettext
 from datetime import date, datetime
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
-from babel import dates as _dates
-from babel import numbers as _numbers
-from babel.support import Translations
+from babel.core import Locale, UnknownLocaleError
 
 from coachdesk.paths import catalogs_dir
+
+# babel.dates, babel.numbers and the catalog reader load on first use: the window paints first.
 
 DOMAIN = "coachdesk"
 SOURCE_LANGUAGE = "en"
@@ -64,6 +63,8 @@ def set_language(language: str, folder: Path | None = None) -> None:
     if catalog is None:
         _translations = _gettext.NullTranslations()
         return
+    from babel.support import Translations
+
     with catalog.open("rb") as handle:
         _translations = Translations(handle, domain=DOMAIN)
 
@@ -105,12 +106,18 @@ def language_name(code: str, in_language: str | None = None) -> str:
 
 
 def format_date(value: date, form: str = "medium") -> str:
-    return _dates.format_date(value, format=form, locale=_locale)
+    from babel import dates
+
+    return dates.format_date(value, format=form, locale=_locale)
 
 
 def format_datetime(value: datetime, form: str = "medium") -> str:
-    return _dates.format_datetime(value, format=form, locale=_locale)
+    from babel import dates
+
+    return dates.format_datetime(value, format=form, locale=_locale)
 
 
 def format_number(value: float | int) -> str:
-    return _numbers.format_decimal(value, locale=_locale)
+    from babel import numbers
+
+    return numbers.format_decimal(value, locale=_locale)

@@ -14,10 +14,13 @@ from coachdesk.ui.main_window import PAGES, MainWindow
 
 
 def _window(qtbot, context) -> MainWindow:
-    window = MainWindow(context)
+    window = MainWindow(context.db.name, context.settings)
     qtbot.addWidget(window)
     window.show()
+    window.attach(context)
     qtbot.waitExposed(window)
+    window.activateWindow()  # shortcuts fire only in the active window
+    qtbot.waitUntil(window.isActiveWindow)
     return window
 
 

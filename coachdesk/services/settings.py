@@ -7,7 +7,6 @@ falls back to the defaults (keeping the damaged file aside) instead of stopping 
 from __future__ import annotations
 
 import json
-import socket
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,8 @@ class Settings:
     lock_after_minutes: int = 15
 
     def effective_device_name(self) -> str:
+        import socket
+
         return self.device_name or socket.gethostname()
 
 

@@ -32,53 +32,59 @@ from coachdesk.model import (
     ToolboxMethodText,
 )
 
-_LABELS: dict[Enum, str] = {
-    MenteeKind.PERSON: N_("Person"),
-    MenteeKind.ORGANIZATION: N_("Organization"),
-    MenteeKind.GROUP: N_("Group"),
-    JourneyStage.FIRST_CONTACT: N_("First contact"),
-    JourneyStage.ASSESSMENT: N_("Assessment"),
-    JourneyStage.PLANNING: N_("Planning"),
-    JourneyStage.FUNDING: N_("Funding"),
-    JourneyStage.ACTIVITIES: N_("Activities"),
-    JourneyStage.EVALUATION: N_("Evaluation"),
-    SessionKind.COACHING: N_("Coaching"),
-    SessionKind.MENTORING: N_("Mentoring"),
-    SessionKind.TRAINING: N_("Training"),
-    SessionKind.CONSULTATION: N_("Consultation"),
-    SessionKind.VISIT: N_("Visit"),
-    ActionStatus.TODO: N_("To do"),
-    ActionStatus.IN_PROGRESS: N_("In progress"),
-    ActionStatus.BLOCKED: N_("Blocked"),
-    ActionStatus.DONE: N_("Done"),
-    ActionStatus.DROPPED: N_("Dropped"),
-    PlanStatus.DRAFT: N_("Draft"),
-    PlanStatus.ACTIVE: N_("Active"),
-    PlanStatus.COMPLETED: N_("Completed"),
-    PlanStatus.ABANDONED: N_("Abandoned"),
-    RequestStatus.OPEN: N_("Open"),
-    RequestStatus.ACCEPTED: N_("Accepted"),
-    RequestStatus.PLANNED: N_("Planned"),
-    RequestStatus.DONE: N_("Done"),
-    RequestStatus.DECLINED: N_("Declined"),
-    Priority.NONE: N_("Not a priority"),
-    Priority.LOW: N_("Low"),
-    Priority.MEDIUM: N_("Medium"),
-    Priority.HIGH: N_("High"),
-    AssessmentMode.SELF: N_("Self-assessment"),
-    AssessmentMode.GROUP: N_("Group in the room"),
-    AssessmentMode.PEER: N_("Peer assessment"),
-    CoachRole.COACH: N_("Coach"),
-    CoachRole.MENTOR: N_("Mentor"),
-    CoachRole.TRAINER: N_("Trainer"),
-    CoachRole.CIRCUIT_RIDER: N_("Circuit rider"),
-    CoachRole.PROGRAM_LEAD: N_("Program lead"),
-}
+# Pairs, not a dict literal: StrEnum members with one value are equal (MenteeKind.GROUP ==
+# AssessmentMode.GROUP == "group"), so a dict keyed by member would give both one word.
+_LABEL_PAIRS: list[tuple[Enum, str]] = [
+    (MenteeKind.PERSON, N_("Person")),
+    (MenteeKind.ORGANIZATION, N_("Organization")),
+    (MenteeKind.GROUP, N_("Group")),
+    (JourneyStage.FIRST_CONTACT, N_("First contact")),
+    (JourneyStage.ASSESSMENT, N_("Assessment")),
+    (JourneyStage.PLANNING, N_("Planning")),
+    (JourneyStage.FUNDING, N_("Funding")),
+    (JourneyStage.ACTIVITIES, N_("Activities")),
+    (JourneyStage.EVALUATION, N_("Evaluation")),
+    (SessionKind.COACHING, N_("Coaching")),
+    (SessionKind.MENTORING, N_("Mentoring")),
+    (SessionKind.TRAINING, N_("Training")),
+    (SessionKind.CONSULTATION, N_("Consultation")),
+    (SessionKind.VISIT, N_("Visit")),
+    (ActionStatus.TODO, N_("To do")),
+    (ActionStatus.IN_PROGRESS, N_("In progress")),
+    (ActionStatus.BLOCKED, N_("Blocked")),
+    (ActionStatus.DONE, N_("Done")),
+    (ActionStatus.DROPPED, N_("Dropped")),
+    (PlanStatus.DRAFT, N_("Draft")),
+    (PlanStatus.ACTIVE, N_("Active")),
+    (PlanStatus.COMPLETED, N_("Completed")),
+    (PlanStatus.ABANDONED, N_("Abandoned")),
+    (RequestStatus.OPEN, N_("Open")),
+    (RequestStatus.ACCEPTED, N_("Accepted")),
+    (RequestStatus.PLANNED, N_("Planned")),
+    (RequestStatus.DONE, N_("Done")),
+    (RequestStatus.DECLINED, N_("Declined")),
+    (Priority.NONE, N_("Not a priority")),
+    (Priority.LOW, N_("Low")),
+    (Priority.MEDIUM, N_("Medium")),
+    (Priority.HIGH, N_("High")),
+    (AssessmentMode.SELF, N_("Self-assessment")),
+    (AssessmentMode.GROUP, N_("Group in the room")),
+    (AssessmentMode.PEER, N_("Peer assessment")),
+    (CoachRole.COACH, N_("Coach")),
+    (CoachRole.MENTOR, N_("Mentor")),
+    (CoachRole.TRAINER, N_("Trainer")),
+    (CoachRole.CIRCUIT_RIDER, N_("Circuit rider")),
+    (CoachRole.PROGRAM_LEAD, N_("Program lead")),
+]
+_LABELS: dict[tuple[type, Enum], str] = {(type(value), value): text for value, text in _LABEL_PAIRS}
 
 
 def label(value: Enum) -> str:
     """The translated word for an enum value."""
-    return _(_LABELS[value])
+    text = _LABELS.get((type(value), value))
+    if text is None:  # a plain value such as "person": the first enum member equal to it
+        text = next(t for member, t in _LABEL_PAIRS if member == value)
+    return _(text)
 
 
 def choices(enum_class: type[Enum]) -> list[tuple[Enum, str]]:
@@ -136,3 +142,9 @@ def method_labels(session: Session, language: str | None = None) -> dict[uuid.UU
 
 def method_details(session: Session, language: str | None = None) -> dict[uuid.UUID, tuple[str, str]]:
     return _texts(session, ToolboxMethodText, "method_id", None, language)
+
+
+def area_details(session: Session, language: str | None = None) -> dict[uuid.UUID, tuple[str, str]]:
+    """area id → (label, description) in ``language``; the key and no description where no text exists."""
+    texts = _texts(session, CapacityAreaText, "area_id", None, language)
+    return {aid: texts.get(aid, (key, "")) for aid, key in session.execute(select(CapacityArea.id, CapacityArea.key))}

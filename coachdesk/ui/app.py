@@ -5,21 +5,25 @@ from __future__ import annotations
 import importlib
 import locale
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from coachdesk import APP_ID, APP_NAME, __version__
 from coachdesk.errors import CoachDeskError
 from coachdesk.i18n import _, current_language, is_language_code, set_language, text_direction
-from coachdesk.services.drafts import discard_draft, pending_drafts
+from coachdesk.paths import default_database
 from coachdesk.services.settings import Settings, load_settings
-from coachdesk.services.workspace import open_workspace
-from coachdesk.store.database import Database
 from coachdesk.ui.context import Navigator, UiContext
 from coachdesk.ui.main_window import MainWindow
 from coachdesk.ui.tasks import ChangeBus, TaskRunner
+
+if TYPE_CHECKING:
+    from coachdesk.store.database import Database
 
 #: Which dialog offers back a draft of each kind: "module:Class" with a ``from_draft`` classmethod.
 DRAFT_OPENERS = {
@@ -69,8 +73,9 @@ class Shell:
 
     def show(self) -> MainWindow:
         apply_language(self.app, self.context.settings)
-        self.window = MainWindow(self.context)
+        self.window = MainWindow(self.context.db.name, self.context.settings)
         self.window.show()
+        self.window.attach(self.context)
         return self.window
 
     def rebuild(self) -> None:
@@ -88,6 +93,8 @@ class Shell:
 
 def offer_drafts(parent: QWidget, context: UiContext) -> list[QWidget]:
     """Offer back the drafts an earlier run left; return the dialogs opened."""
+    from coachdesk.services.drafts import discard_draft, pending_drafts
+
     opened = []
     for draft in pending_drafts():
         target = DRAFT_OPENERS.get(draft.kind)
@@ -109,20 +116,58 @@ def offer_drafts(parent: QWidget, context: UiContext) -> list[QWidget]:
     return opened
 
 
+class _FirstPaint(QObject):
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self.then = then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)
+        return False
+
+
+def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
+    """Run ``then`` once ``window`` has painted, so heavy start-up work never delays the window."""
+    window.installEventFilter(_FirstPaint(window, then))
+
+
 def run_app(database: Path | None) -> int:
+    """Paint the window first, then open the database and fill it in.
+
+    The database layers (SQLAlchemy, Alembic, the migration check) load after the first
+    paint, so the window appears as fast as a bare Qt window would.
+    """
     app = make_application()
     settings = load_settings()
     apply_language(app, settings)
-    try:
-        db = open_workspace(database)
-    except CoachDeskError as error:
-        QMessageBox.critical(None, APP_NAME, str(error))
-        return error.exit_status
-    try:
+    path = database or default_database()
+    window = MainWindow(path.name, settings)
+    window.show()
+    opened: list[Database] = []
+    shells: list[Shell] = []  # the shell lives as long as the app runs
+
+    def finish_start() -> None:
+        from coachdesk.services.workspace import open_workspace
+
+        try:
+            db = open_workspace(path)
+        except CoachDeskError as error:
+            QMessageBox.critical(window, APP_NAME, str(error))
+            app.exit(error.exit_status)
+            return
+        opened.append(db)
         context = build_context(db, settings)
         shell = Shell(app, context)
-        window = shell.show()
+        shell.window = window
+        window.attach(context)
+        shells.append(shell)
         offer_drafts(window, context)
+
+    after_first_paint(window, finish_start)
+    try:
         return app.exec()
     finally:
-        db.close()
+        for db in opened:
+            db.close()

@@ -6,11 +6,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
-from coachdesk.services.settings import Settings
-from coachdesk.store.database import Database
-from coachdesk.ui.tasks import ChangeBus, TaskRunner
+if TYPE_CHECKING:
+    from coachdesk.services.settings import Settings
+    from coachdesk.store.database import Database
+    from coachdesk.ui.tasks import ChangeBus, TaskRunner
 
 
 class Navigator(QObject):

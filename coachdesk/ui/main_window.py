@@ -25,9 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from typing import TYPE_CHECKING
+
 from coachdesk.i18n import N_, _, format_datetime
-from coachdesk.ui.context import UiContext
-from coachdesk.ui.search_box import SearchBox
+from coachdesk.services.settings import Settings
+
+if TYPE_CHECKING:  # the database layers load after the first paint
+    from coachdesk.ui.context import UiContext
+    from coachdesk.ui.search_box import SearchBox
 
 
 @dataclass(frozen=True)
@@ -54,10 +59,15 @@ PAGES = (
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: UiContext) -> None:
+    """Built in two steps so the window paints before the database opens: the frame first
+    (sidebar, status bar), then :meth:`attach` wires pages, search and navigation."""
+
+    def __init__(self, database_name: str, settings: Settings) -> None:
         super().__init__()
-        self.context = context
-        self.setWindowTitle(_("CoachDesk — {name}").format(name=context.db.name))
+        self.context: UiContext | None = None
+        self.settings = settings
+        self.database_name = database_name
+        self.setWindowTitle(_("CoachDesk — {name}").format(name=database_name))
         self.setObjectName("main_window")
 
         self.navigation = QListWidget()
@@ -78,21 +88,17 @@ class MainWindow(QMainWindow):
             holder.setObjectName(f"holder_{page.key}")
             self.pages.addWidget(holder)
 
-        self.search = SearchBox(context.db)
-        self.search.setMaximumWidth(520)
-        self.search.mentee_chosen.connect(self.show_mentee)
-        self.search.session_chosen.connect(self.show_session)
-        top = QWidget()
-        top_layout = QHBoxLayout(top)
+        self.top = QWidget()
+        top_layout = QHBoxLayout(self.top)
         top_layout.setContentsMargins(8, 6, 8, 6)
         top_layout.addStretch(1)
-        top_layout.addWidget(self.search, 2)
+        self.search: SearchBox | None = None
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(0)
-        right_layout.addWidget(top)
+        right_layout.addWidget(self.top)
         right_layout.addWidget(self.pages, 1)
         splitter = QSplitter()
         splitter.setChildrenCollapsible(False)
@@ -108,15 +114,30 @@ class MainWindow(QMainWindow):
         for label in (self.database_label, self.device_label, self.sync_label):
             self.statusBar().addPermanentWidget(label)
         self.update_status()
+        self.statusBar().showMessage(_("Opening the database…"))
+        self.navigation.setEnabled(False)
+        self.resize(1100, 700)
 
+    def attach(self, context: UiContext) -> None:
+        """Connect the opened database: search, pages, navigation and shortcuts; show Today."""
+        from coachdesk.ui.search_box import SearchBox
+
+        self.context = context
+        self.search = SearchBox(context.db)
+        self.search.setMaximumWidth(520)
+        self.search.mentee_chosen.connect(self.show_mentee)
+        self.search.session_chosen.connect(self.show_session)
+        self.top.layout().addWidget(self.search, 2)
         self.navigation.currentRowChanged.connect(self._show_row)
         context.navigator.page_requested.connect(self.show_page)
         context.navigator.mentee_requested.connect(self.show_mentee)
         context.navigator.session_log_requested.connect(self.log_session)
         context.navigator.assessment_requested.connect(self.start_assessment)
+        context.navigator.settings_changed.connect(self.update_status)
         self._shortcuts()
+        self.statusBar().clearMessage()
+        self.navigation.setEnabled(True)
         self.navigation.setCurrentRow(0)
-        self.resize(1100, 700)
 
     # -- navigation
 
@@ -124,8 +145,10 @@ class MainWindow(QMainWindow):
         for number, page in enumerate(PAGES[:10], start=1):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number % 10}"), self)
             shortcut.activated.connect(lambda key=page.key: self.show_page(key))
+        search = self.search
+        assert search is not None
         for keys in ("Ctrl+K", "Ctrl+F"):
-            QShortcut(QKeySequence(keys), self).activated.connect(self.search.focus)
+            QShortcut(QKeySequence(keys), self).activated.connect(search.focus)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(lambda: self.log_session([]))
         QShortcut(QKeySequence("Ctrl+Shift+A"), self).activated.connect(lambda: self.start_assessment(None))
 
@@ -134,6 +157,8 @@ class MainWindow(QMainWindow):
         if key not in self._built:
             spec = next(p for p in PAGES if p.key == key)
             cls = getattr(importlib.import_module(spec.module), spec.cls)
+            if self.context is None:
+                raise RuntimeError("pages exist only once the database is attached")
             widget = cls(self.context)
             widget.setObjectName(f"page_{key}")
             self._built[key] = widget
@@ -185,8 +210,8 @@ class MainWindow(QMainWindow):
     # -- status and closing
 
     def update_status(self) -> None:
-        settings = self.context.settings
-        self.database_label.setText(_("Database: {name}").format(name=self.context.db.name))
+        settings = self.settings
+        self.database_label.setText(_("Database: {name}").format(name=self.database_name))
         self.device_label.setText(_("Device: {name}").format(name=settings.effective_device_name()))
         if settings.last_sync:
             from datetime import datetime
@@ -208,7 +233,8 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Close:
                 event.ignore()
                 return
-        self.context.tasks.wait_idle()
+        if self.context is not None:
+            self.context.tasks.wait_idle()
         event.accept()
 
 

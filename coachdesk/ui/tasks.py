@@ -10,15 +10,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from sqlalchemy.orm import Session
 
 from coachdesk.errors import Cancelled
-from coachdesk.services.progress import ProgressCallback
-from coachdesk.store.changes import ChangeSummary
-from coachdesk.store.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from coachdesk.services.progress import ProgressCallback
+    from coachdesk.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +140,8 @@ class TaskRunner(QObject):
 
         def finish(value: Any) -> None:
             if writes:
+                from coachdesk.store.changes import ChangeSummary
+
                 summary = ChangeSummary()
                 for table in changed_tables or {"*"}:
                     summary.add("updated", table)

@@ -1,0 +1,431 @@
+"""One mentee's page: profile, journey steps, a timeline, the current plan and the capacity radar."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from html import escape
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QStyle,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coachdesk.errors import CoachDeskError
+from coachdesk.i18n import _, format_date, format_number, ngettext
+from coachdesk.model import JourneyStage
+from coachdesk.services.mentee_profile import MenteeProfile, PlanSummary, TimelineEntry, TimelineKind, mentee_profile
+from coachdesk.services.mentees import set_archived, set_stage
+from coachdesk.services.vocabulary import label
+from coachdesk.ui.context import UiContext, touches
+from coachdesk.ui.models.mentee_table import languages_text
+from coachdesk.ui.widgets.journey_steps import JourneySteps
+from coachdesk.ui.widgets.radar_chart import RadarChart, RadarSeries
+
+#: Tables whose changes can alter what the page shows.
+PROFILE_TABLES = ("mentee", "community", "coach", "coaching_session", "session_participant", "assessment",
+                  "capacity_rating", "plan", "plan_goal", "plan_action", "capacity_text")
+EntryRole = Qt.ItemDataRole.UserRole + 1
+
+
+def confirm(parent: QWidget, title: str, question: str, yes_text: str) -> bool:
+    """Ask before something that changes a mentee; tests replace this to answer without a modal loop."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.NoButton, parent)
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_("&Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(yes)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def show_error(parent: QWidget, title: str, error: BaseException, what: str) -> None:
+    message = str(error) if isinstance(error, CoachDeskError) else _("{what} could not be saved: {reason}").format(
+        what=what, reason=error)
+    QMessageBox.warning(parent, title, message)
+
+
+def overdue_colour(widget: QWidget) -> QColor:
+    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return QColor("#ef9a9a") if dark else QColor("#c62828")
+
+
+def duration_text(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return _("{hours} h {minutes} min").format(hours=format_number(hours), minutes=format_number(rest))
+    if hours:
+        return _("{hours} h").format(hours=format_number(hours))
+    return _("{minutes} min").format(minutes=format_number(minutes))
+
+
+def timeline_text(entry: TimelineEntry, now: datetime) -> tuple[str, str]:
+    """The two lines a timeline row shows: when and what kind, then what."""
+    day = format_date(entry.when.date(), "medium")
+    if entry.kind is TimelineKind.SESSION:
+        kind = label(entry.session_kind) if entry.session_kind else _("Session")
+        first = _("{date} · {kind} · {duration}").format(date=day, kind=kind,
+                                                        duration=duration_text(entry.duration_minutes or 0))
+        if entry.when > now:
+            first = _("Upcoming: {when}").format(when=first)
+        return first, entry.title or _("(no title)")
+    if entry.kind is TimelineKind.ASSESSMENT:
+        rated = ngettext("{count} capacity rated", "{count} capacities rated", entry.rated).format(
+            count=format_number(entry.rated))
+        if entry.average_level is not None:
+            rated = _("{rated}, average level {level}").format(
+                rated=rated, level=format_number(round(entry.average_level, 1)))
+        return _("{date} · Assessment").format(date=day), rated
+    if entry.kind is TimelineKind.PLAN_CREATED:
+        return _("{date} · Plan created").format(date=day), entry.title
+    return _("{date} · Plan action done").format(date=day), entry.title
+
+
+class _Body(QSplitter):
+    """The three panes. It asks for no more than its floor, so the page scrolls only when the
+    header and the floor do not fit, and otherwise the panes take all the height left."""
+
+    FLOOR = 280
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(self.FLOOR, self.minimumSizeHint().height()))
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), max(self.FLOOR, hint.height()))
+
+
+class MenteePage(QWidget):
+    """Shows one mentee; ``back_requested`` asks the list to come back, ``session_activated`` opens a session."""
+
+    back_requested = Signal()
+    session_activated = Signal(object)
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.mentee_id: uuid.UUID | None = None
+        self.profile: MenteeProfile | None = None
+        self._stale = False
+        self._build()
+        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Alt+Left"), QKeySequence(Qt.Key.Key_Backspace)):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.back_requested.emit)
+        context.changes.changed.connect(self._on_changed)
+
+    # -- layout
+
+    def _build(self) -> None:
+        self.back_button = QToolButton()
+        self.back_button.setText(_("&Back to mentees"))
+        self.back_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
+        self.back_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.back_button.setToolTip(_("Back to the list (Escape)"))
+        self.back_button.clicked.connect(self.back_requested.emit)
+        self.title = QLabel()
+        self.title.setObjectName("mentee_name")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        top = QHBoxLayout()
+        top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.title, 1)
+
+        self.summary = QLabel()
+        self.consent = QLabel()
+        self.contact = QLabel()
+        for info in (self.summary, self.consent, self.contact):
+            info.setWordWrap(True)
+            info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.consent_icon = QLabel()
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self.consent_icon.setPixmap(warning.pixmap(16, 16))
+        consent_row = QHBoxLayout()
+        consent_row.setSpacing(4)
+        consent_row.addWidget(self.consent_icon, 0, Qt.AlignmentFlag.AlignTop)
+        consent_row.addWidget(self.consent, 1)
+        info_box = QVBoxLayout()
+        info_box.setSpacing(2)
+        info_box.addWidget(self.summary)
+        info_box.addLayout(consent_row)
+        info_box.addWidget(self.contact)
+        info_box.addStretch(1)
+
+        self.log_button = QPushButton(_("&Log a session"))
+        self.assess_button = QPushButton(_("Start &assessment"))
+        self.edit_button = QPushButton(_("&Edit details"))
+        self.archive_button = QPushButton(_("Archi&ve"))
+        self.log_button.clicked.connect(lambda: self.context.navigator.session_log_requested.emit([self.mentee_id]))
+        self.assess_button.clicked.connect(lambda: self.context.navigator.assessment_requested.emit(self.mentee_id))
+        self.edit_button.clicked.connect(self.edit_details)
+        self.archive_button.clicked.connect(self.toggle_archived)
+        actions = QGridLayout()
+        actions.setSpacing(4)
+        for n, button in enumerate((self.log_button, self.assess_button, self.edit_button, self.archive_button)):
+            actions.addWidget(button, n // 2, n % 2)
+        header = QHBoxLayout()
+        header.addLayout(info_box, 1)
+        header.addLayout(actions)
+
+        self.steps = JourneySteps()
+        self.steps.stage_chosen.connect(self.move_to_stage)
+
+        self.timeline = QListWidget()
+        self.timeline.setAccessibleName(_("Timeline"))
+        self.timeline.setWordWrap(True)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setSpacing(2)
+        self.timeline.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline.itemActivated.connect(self._timeline_activated)
+        self.timeline_empty = QLabel(_("Nothing logged yet: no sessions, assessments or plans."))
+        self.timeline_empty.setWordWrap(True)
+        timeline_box = self._pane(_("Timeline"), self.timeline_empty, self.timeline)
+
+        self.plan_title = QLabel(_("No active plan yet."))
+        self.plan_title.setWordWrap(True)
+        self.plan_view = QTextBrowser()
+        self.plan_view.setOpenLinks(False)
+        self.plan_view.document().setIndentWidth(16)
+        self.plan_view.setAccessibleName(_("Current plan"))
+        self.plan_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.open_plans = QPushButton(_("Open in &Plans"))
+        self.open_plans.clicked.connect(lambda: self.context.navigator.page_requested.emit("plans"))
+        plan_box = self._pane(_("Current plan"), self.plan_title, self.plan_view, self.open_plans)
+
+        self.radar = RadarChart()
+        self.radar.setMinimumSize(220, 200)
+        self.radar_caption = QLabel()
+        self.radar_caption.setWordWrap(True)
+        radar_box = self._pane(_("Capacities"), self.radar_caption, self.radar)
+
+        self.body = _Body(Qt.Orientation.Horizontal)
+        self.body.setChildrenCollapsible(False)
+        for pane in (timeline_box, plan_box, radar_box):
+            self.body.addWidget(pane)
+        self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(8, 4, 8, 8)
+        layout.addLayout(top)
+        layout.addLayout(header)
+        layout.addWidget(self.steps)
+        layout.addWidget(self.body, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.setFocusProxy(self.back_button)
+
+    @staticmethod
+    def _pane(title: str, *widgets: QWidget) -> QGroupBox:
+        box = QGroupBox(title)
+        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        box.setMinimumWidth(200)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(6, 6, 6, 6)
+        for widget in widgets:
+            column.addWidget(widget, 1 if isinstance(widget, (QListWidget, QTextBrowser, RadarChart)) else 0)
+        return box
+
+    # -- loading
+
+    def show_mentee(self, mentee_id: uuid.UUID) -> None:
+        self.mentee_id = mentee_id
+        self.reload()
+
+    def reload(self) -> None:
+        if self.mentee_id is None:
+            return
+        self._stale = False
+        try:
+            with self.context.db.read() as session:
+                profile = mentee_profile(session, self.mentee_id)
+        except CoachDeskError:
+            # Removed on another device (or by an import): nothing left to show here.
+            self.profile = None
+            self.back_requested.emit()
+            return
+        self.profile = profile
+        self._show_header(profile)
+        self.steps.set_stage(profile.header.journey_stage)
+        self._show_timeline(profile)
+        self._show_plan(profile.plan)
+        self._show_radar(profile)
+
+    def _on_changed(self, summary: object, _initiator: object) -> None:
+        if self.mentee_id is None or not touches(summary, *PROFILE_TABLES):
+            return
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def _show_header(self, profile: MenteeProfile) -> None:
+        h = profile.header
+        self.title.setText(_("{name} (archived)").format(name=h.name) if h.archived else h.name)
+        parts = [label(h.kind)] + [p for p in (h.community, h.region) if p]
+        if h.languages:
+            parts.append(languages_text(h.languages))
+        if h.coach:
+            parts.append(_("Coach: {name}").format(name=h.coach))
+        self.summary.setText(" · ".join(parts))
+        bold = self.consent.font()
+        if h.consent_given_on is None:
+            bold.setBold(True)
+            self.consent.setText(_("No consent recorded: ask before keeping personal data, then add it in "
+                                   "“Edit details”."))
+        else:
+            bold.setBold(False)
+            when = format_date(h.consent_given_on, "medium")
+            self.consent.setText(_("Consent given on {date} by {by}").format(date=when, by=h.consent_given_by)
+                                 if h.consent_given_by else _("Consent given on {date}").format(date=when))
+        self.consent.setFont(bold)
+        self.consent_icon.setVisible(h.consent_given_on is None)
+        contact = [p for p in (h.email, h.phone) if p]
+        if contact:
+            self.contact.setText(_("{contact} — private, never leaves this device").format(
+                contact=" · ".join(contact)))
+        else:
+            self.contact.setText(_("No contact details"))
+        self.archive_button.setText(_("Unarchi&ve") if h.archived else _("Archi&ve"))
+
+    def _show_timeline(self, profile: MenteeProfile) -> None:
+        self.timeline.clear()
+        now = datetime.now()
+        for entry in profile.timeline:
+            first, second = timeline_text(entry, now)
+            item = QListWidgetItem(f"{first}\n{second}")
+            item.setData(EntryRole, (entry.kind, entry.ref_id))
+            item.setToolTip(f"{first}\n{second}")
+            self.timeline.addItem(item)
+        self.timeline.setVisible(bool(profile.timeline))
+        self.timeline_empty.setVisible(not profile.timeline)
+        if profile.timeline:
+            self.timeline.setCurrentRow(0)
+
+    def _show_plan(self, plan: PlanSummary | None) -> None:
+        self.plan_view.clear()
+        self.plan_view.setVisible(plan is not None)
+        self.plan_title.setVisible(plan is None)
+        if plan is None:
+            return
+        review = _("review on {date}").format(date=format_date(plan.review_on, "medium")) if plan.review_on else ""
+        heading = " · ".join(p for p in (plan.title, label(plan.status), review) if p)
+        late = overdue_colour(self).name()
+        # The plan's title scrolls with its goals: a label above would be squeezed at large font sizes.
+        parts = [f"<p><i>{escape(heading)}</i></p>"]
+        for goal in plan.goals:
+            text = goal.description or goal.capacity
+            if goal.capacity and goal.description:
+                text = _("{capacity}: {goal}").format(capacity=goal.capacity, goal=goal.description)
+            if goal.target_level:
+                text = _("{goal} (target level {level})").format(goal=text, level=format_number(goal.target_level))
+            parts.append(f"<p style='margin-bottom:2px'><b>{escape(text)}</b></p><ul style='margin-top:0'>")
+            for action in goal.actions:
+                words = [label(action.status), action.description]
+                if action.overdue and action.due_on:
+                    words.append(_("overdue since {date}").format(date=format_date(action.due_on, "medium")))
+                elif action.due_on and action.completed_on is None:
+                    words.append(_("due {date}").format(date=format_date(action.due_on, "medium")))
+                line = escape(" · ".join(words))
+                if action.overdue:
+                    line = f"<b style='color:{late}'>{line}</b>"
+                parts.append(f"<li>{line}</li>")
+            parts.append("</ul>")
+        if not plan.goals:
+            parts.append(f"<p>{escape(_('This plan has no goals yet.'))}</p>")
+        self.plan_view.setHtml("".join(parts))
+
+    def _show_radar(self, profile: MenteeProfile) -> None:
+        radar = profile.radar
+        series = [RadarSeries(format_date(s.assessed_on, "medium"), list(s.levels)) for s in radar.series]
+        self.radar.set_data(list(radar.axes), series)
+        self.radar.setVisible(bool(radar.series))
+        # The chart's legend names the dates; the sentence is for screen readers and the tooltip.
+        self.radar_caption.setVisible(not radar.series)
+        if not radar.series:
+            self.radar_caption.setText(_("No assessment yet. “Start assessment” runs one with the mentee."))
+        elif len(radar.series) == 1:
+            self.radar.setToolTip(_("Assessment of {date}.").format(date=series[-1].label))
+        else:
+            self.radar.setToolTip(_("Latest assessment ({latest}) over the previous one ({previous}).").format(
+                latest=series[-1].label, previous=series[0].label))
+
+    # -- actions
+
+    def _timeline_activated(self, item: QListWidgetItem) -> None:
+        kind, ref_id = item.data(EntryRole)
+        if kind is TimelineKind.SESSION:
+            self.session_activated.emit(ref_id)
+        elif kind is TimelineKind.ASSESSMENT:
+            self.context.navigator.page_requested.emit("assessments")
+        else:
+            self.context.navigator.page_requested.emit("plans")
+
+    def move_to_stage(self, stage: JourneyStage) -> None:
+        if self.profile is None or stage is self.profile.header.journey_stage:
+            return
+        name = self.profile.header.name
+        if not confirm(self, _("Change journey stage"),
+                       _("Move {name} to {stage}?").format(name=name, stage=label(stage)), _("&Move")):
+            self.steps.button(self.profile.header.journey_stage).setFocus()
+            return
+        mentee_id = self.mentee_id
+        assert mentee_id is not None
+        self.context.tasks.write(lambda session: set_stage(session, mentee_id, stage), initiator=self,
+                                 failure=lambda error: show_error(self, _("Not saved"), error, _("The journey stage")),
+                                 title=_("Change journey stage"))
+
+    def edit_details(self) -> None:
+        from coachdesk.ui.dialogs.mentee_dialog import MenteeDialog
+
+        if self.mentee_id is None:
+            return
+        dialog = MenteeDialog(self.context, self.mentee_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def toggle_archived(self) -> None:
+        if self.profile is None or self.mentee_id is None:
+            return
+        archive = not self.profile.header.archived
+        name = self.profile.header.name
+        if archive and not confirm(
+                self, _("Archive mentee"),
+                _("Archive {name}? Archived mentees leave the list but keep their sessions, assessments and plans; "
+                  "“Show archived” brings them back.").format(name=name), _("A&rchive")):
+            return
+        mentee_id = self.mentee_id
+        self.context.tasks.write(lambda session: set_archived(session, mentee_id, archive), initiator=self,
+                                 failure=lambda error: show_error(self, _("Not saved"), error, _("The mentee")),
+                                 title=_("Archive mentee"))
