@@ -30,6 +30,9 @@ DRAFT_OPENERS = {
     "session": "coachdesk.ui.dialogs.session_dialog:LogSessionDialog",
     "mentee": "coachdesk.ui.dialogs.mentee_dialog:MenteeDialog",
     "assessment": "coachdesk.ui.dialogs.assessment_wizard:AssessmentWizard",
+    "plan": "coachdesk.ui.dialogs.plan_forms:NewPlanDialog",
+    "plan_goal": "coachdesk.ui.dialogs.plan_forms:GoalDialog",
+    "plan_action": "coachdesk.ui.dialogs.plan_forms:ActionDialog",
 }
 
 
@@ -110,7 +113,12 @@ def offer_drafts(parent: QWidget, context: UiContext) -> list[QWidget]:
             discard_draft(draft.key)
             continue
         module, cls = target.split(":")
-        dialog = getattr(importlib.import_module(module), cls).from_draft(context, draft, parent)
+        try:
+            dialog = getattr(importlib.import_module(module), cls).from_draft(context, draft, parent)
+        except CoachDeskError as error:  # what the draft belonged to is gone (removed on another device)
+            QMessageBox.information(parent, _("Draft not restored"), str(error))
+            discard_draft(draft.key)
+            continue
         dialog.show()
         opened.append(dialog)
     return opened
