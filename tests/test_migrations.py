@@ -184,7 +184,9 @@ def test_a_migration_that_raises_leaves_the_database_at_its_revision(db_path, mo
         connection.exec_driver_sql("CREATE TABLE half_done (x)")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(migrate.command, "upgrade", broken_upgrade)
+    from alembic import command
+
+    monkeypatch.setattr(command, "upgrade", broken_upgrade)
     with pytest.raises(MigrationError, match="disk on fire"):
         open_database(db_path)
 
@@ -225,3 +227,11 @@ def test_the_command_line_refuses_a_text_file_as_database(tmp_path, capsys):
 def test_a_folder_is_not_taken_for_a_database(tmp_path):
     with pytest.raises(DatabaseError, match="is a folder"):
         open_database(tmp_path)
+
+
+def test_the_quick_head_revision_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    from coachdesk.store.migrate import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()

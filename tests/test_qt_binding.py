@@ -14,3 +14,13 @@ def test_void_qt_calls_do_not_leak_references_to_none(qtbot):
     for _ in range(2000):
         label.setText("x")
     assert abs(sys.getrefcount(None) - before) < 100
+
+
+def test_bundled_fonts_cover_arabic_devanagari_and_bengali(qtbot):
+    from PySide6.QtGui import QFontDatabase
+
+    from coachdesk.ui.fonts import load_bundled_fonts
+
+    assert load_bundled_fonts() == 8
+    families = set(QFontDatabase.families())
+    assert {"Noto Sans", "Noto Sans Arabic", "Noto Sans Devanagari", "Noto Sans Bengali"} <= families

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, insert, inspect, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from coachdesk.model import FieldClock, RowClock, Synced, SyncState, uuid7
@@ -78,8 +77,10 @@ def next_stamp(connection: Connection) -> WriteStamp:
 def _upsert(connection: Connection, table: Any, rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> None:
     if not rows:
         return
-    dialect = connection.dialect.name
-    module = sqlite if dialect == "sqlite" else postgresql
+    if connection.dialect.name == "sqlite":
+        from sqlalchemy.dialects import sqlite as module
+    else:  # the hub's PostgreSQL; imported only there
+        from sqlalchemy.dialects import postgresql as module  # type: ignore[no-redef]
     for start in range(0, len(rows), _CHUNK_ROWS):
         chunk = rows[start : start + _CHUNK_ROWS]
         statement = module.insert(table)

@@ -61,6 +61,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def build_context(db: Database, settings: Settings) -> UiContext:
+    from coachdesk.ui.fonts import load_bundled_fonts
+
+    load_bundled_fonts()
     bus = ChangeBus()
     return UiContext(db=db, tasks=TaskRunner(db, bus), changes=bus, navigator=Navigator(), settings=settings)
 

@@ -37,6 +37,12 @@ def _save(widget: QWidget, path: Path, app: QApplication) -> None:
     print(path)
 
 
+def _drop(dialog: QWidget) -> None:
+    """Close a dialog nobody typed in, without its "discard changes?" question."""
+    dialog.hide()
+    dialog.deleteLater()
+
+
 def render(out: Path, languages: list[str], mentees: int = 200) -> None:
     os.environ.setdefault("COACHDESK_DATA_DIR", tempfile.mkdtemp(prefix="coachdesk-shots-"))
     app = make_application()
@@ -63,18 +69,19 @@ def render(out: Path, languages: list[str], mentees: int = 200) -> None:
         _save(window, folder / "12-mentee-page.png", app)
         dialog = window.log_session([featured])
         _save(dialog, folder / "13-log-session.png", app)
-        dialog.reject() if not hasattr(dialog, "discard") else dialog.discard()
+        _drop(dialog)
         wizard = window.start_assessment(featured)
         wizard.resize(1000, 700)
-        for step in range(3):
+        for _step in range(3):
             wizard.next()
         _save(wizard, folder / "14-assessment-wizard.png", app)
-        if hasattr(wizard, "discard"):
-            wizard.discard()
-        else:
-            wizard.reject()
+        _drop(wizard)
+        window.resize(1024, 600)
+        window.show_page("mentees")
+        _save(window, folder / "15-mentees-netbook.png", app)
         context.tasks.wait_idle()
-        window.close()
+        window.hide()
+        window.deleteLater()
     db.close()
 
 
