@@ -49,6 +49,7 @@ from coachdesk.model import (
 )
 from coachdesk.paths import resources_dir
 from coachdesk.services.progress import ProgressCallback, no_progress
+from coachdesk.services.vocabulary import capacity_labels
 from coachdesk.store.changes import insert_rows
 from coachdesk.store.database import Database
 
@@ -151,6 +152,8 @@ class _DemoBuilder:
         self.capacity_keys = sorted(self.capacities)
         self.methods = {m.key: m.id for m in session.scalars(select(ToolboxMethod))}
         self.funding = list(session.scalars(select(FundingOpportunity.id).order_by(FundingOpportunity.key)))
+        english = capacity_labels(session, "en")
+        self.titles = {key: english.get(cid, key) for key, cid in self.capacities.items()}
         if not self.capacity_keys:
             raise InputError(_("The capacity taxonomy is missing from this database, so demo data cannot refer to it."))
 
@@ -160,7 +163,9 @@ class _DemoBuilder:
         return values["id"]
 
     def label(self, key: str) -> str:
-        return key.replace("_", " ")
+        """A capacity's English label as it reads inside a sentence."""
+        title = self.titles.get(key, key.replace("_", " "))
+        return title[0].lower() + title[1:] if len(title) > 1 and title[1].islower() else title
 
     def build(self) -> dict[str, int]:
         rng = self.rng
@@ -246,7 +251,7 @@ class _DemoBuilder:
         weakest = sorted(levels, key=lambda k: (levels[k], k))[: rng.randrange(2, 4)]
         for g, key in enumerate(weakest):
             gid = self.add(PlanGoal, plan_id=pid, capacity_id=self.capacities[key], position=g,
-                           description=f"Grow our {self.label(key)}", target_level=min(5, levels[key] + 1))
+                           description=f"Strengthen {self.label(key)}", target_level=min(5, levels[key] + 1))
             for a in range(rng.randrange(1, 4)):
                 due = self.today + timedelta(days=rng.randrange(-60, 90))
                 action_status = rng.choices(list(ActionStatus), weights=(35, 25, 8, 27, 5))[0]
@@ -269,7 +274,7 @@ class _DemoBuilder:
         notes = template.format(capacity=self.label(caps[0]), name=name, asset=rng.choice(ASSETS),
                                 gap=rng.choice(GAPS), count=len(participants))
         online = kind is not SessionKind.VISIT and rng.random() < 0.4
-        sid = self.add(CoachingSession, kind=kind, title=f"{kind.value.capitalize()}: {self.label(caps[0])}",
+        sid = self.add(CoachingSession, kind=kind, title=f"{kind.value.capitalize()}: {self.titles[caps[0]]}",
                        started_at=_at(day, rng),
                        duration_minutes=rng.choice((120, 180, 240) if kind is SessionKind.TRAINING else (30, 45, 60, 90)),
                        location=_("Online (video call)") if online else rng.choice(info["cities"]),

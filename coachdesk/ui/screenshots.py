@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import func, select
 
-from coachdesk.model import Assessment, Mentee
+from coachdesk.model import Assessment, Mentee, Plan, PlanGoal
 from coachdesk.services.demo import generate_demo
 from coachdesk.services.settings import Settings
 from coachdesk.services.workspace import open_workspace
@@ -54,6 +54,10 @@ def render(out: Path, languages: list[str], mentees: int = 200) -> None:
             select(Mentee.id).join(Assessment, Assessment.mentee_id == Mentee.id)
             .where(Mentee.kind == "person").group_by(Mentee.id).order_by(func.count().desc(), Mentee.name).limit(1)
         ).scalar_one()
+        featured_plan = session.scalars(
+            select(Plan.id).join(PlanGoal, PlanGoal.plan_id == Plan.id).where(Plan.status == "active")
+            .group_by(Plan.id).order_by(func.count().desc(), Plan.id).limit(1)
+        ).first()
     for language in languages:
         folder = out / language
         folder.mkdir(parents=True, exist_ok=True)
@@ -63,7 +67,9 @@ def render(out: Path, languages: list[str], mentees: int = 200) -> None:
         window = shell.show()
         window.resize(*SIZE)
         for number, spec in enumerate(PAGES, start=1):
-            window.show_page(spec.key)
+            page = window.show_page(spec.key)
+            if spec.key == "plans" and featured_plan is not None:
+                page.show_plan(featured_plan)  # type: ignore[attr-defined]
             _save(window, folder / f"{number:02d}-{spec.key}.png", app)
         window.show_mentee(featured)
         _save(window, folder / "12-mentee-page.png", app)
@@ -77,7 +83,7 @@ def render(out: Path, languages: list[str], mentees: int = 200) -> None:
         _save(wizard, folder / "14-assessment-wizard.png", app)
         _drop(wizard)
         window.resize(1024, 600)
-        window.show_page("mentees")
+        window.show_page("mentees").show_list()  # type: ignore[attr-defined]
         _save(window, folder / "15-mentees-netbook.png", app)
         context.tasks.wait_idle()
         window.hide()

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -68,9 +68,12 @@ class RadarChart(QWidget):
                              _("Rate at least three capacities to see the chart."))
             return
         legend_height = metrics.height() + 6 if self.series else 0
-        label_room = metrics.height() * 2 + 8
         area = QRectF(self.rect()).adjusted(8, 8, -8, -8 - legend_height)
-        radius = max(10.0, min(area.width() / 2 - label_room * 1.6, area.height() / 2 - label_room))
+        # Labels get up to three lines in a box a quarter of the chart wide; the web shrinks
+        # to leave them room rather than clipping them.
+        label_width = max(70.0, min(170.0, area.width() / 4))
+        line = metrics.height()
+        radius = max(20.0, min(area.width() / 2 - label_width * 0.9, area.height() / 2 - line * 2.2))
         centre = area.center()
 
         painter.setPen(QPen(grid, 1))
@@ -81,12 +84,23 @@ class RadarChart(QWidget):
             painter.drawLine(centre, self._point(centre, radius, i, LEVELS))
 
         painter.setPen(text)
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
         for i, axis in enumerate(self.axes):
-            anchor = self._point(centre, radius + metrics.height() * 0.8, i, LEVELS)
-            width = min(160, max(60, int(area.width() / 4)))
-            elided = metrics.elidedText(axis, Qt.TextElideMode.ElideRight, width * 2)
-            box = QRectF(anchor.x() - width / 2, anchor.y() - metrics.height(), width, metrics.height() * 2)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, elided)
+            tip = self._point(centre, radius, i, LEVELS)
+            dx, dy = tip.x() - centre.x(), tip.y() - centre.y()
+            tall = QRect(0, 0, int(label_width), line * 20)
+            shown = axis
+            while metrics.boundingRect(tall, int(flags), shown).height() > line * 3 and len(shown) > 4:
+                shown = shown[: max(4, len(shown) - 4)].rstrip() + "…"
+            needed = metrics.boundingRect(tall, int(flags), shown).height()
+            box = QRectF(0, 0, label_width, needed)
+            # Push the box outward from the tip so it never covers the web.
+            box.moveCenter(QPointF(tip.x() + (label_width / 2 + 4) * (1 if dx > 1 else -1 if dx < -1 else 0),
+                                   tip.y() + (needed / 2 + 4) * (1 if dy > 1 else -1 if dy < -1 else 0)))
+            bounds = QRectF(self.rect())
+            box.moveLeft(min(max(box.left(), bounds.left()), bounds.right() - box.width()))
+            box.moveTop(min(max(box.top(), bounds.top()), bounds.bottom() - legend_height - box.height()))
+            painter.drawText(box, flags, shown)
 
         highlight = palette.color(QPalette.ColorRole.Highlight)
         muted = QColor(text)
@@ -96,11 +110,16 @@ class RadarChart(QWidget):
             colour = highlight if latest else muted
             fill = QColor(colour)
             fill.setAlpha(70 if latest else 25)
-            points = [self._point(centre, radius, i, v if v is not None else 0) for i, v in enumerate(series.levels)]
+            # Axes a series did not rate are left out of its outline, not drawn at zero.
+            points = [self._point(centre, radius, i, v) for i, v in enumerate(series.levels) if v is not None]
+            if not points:
+                continue
             painter.setPen(QPen(colour, 2.5 if latest else 1.5, Qt.PenStyle.SolidLine if latest else Qt.PenStyle.DashLine))
             painter.setBrush(fill)
             painter.drawPolygon(QPolygonF(points))
             painter.setBrush(Qt.BrushStyle.NoBrush)
+            for point in points:
+                painter.drawEllipse(point, 2.5, 2.5)
 
         if self.series:
             x = area.left()
