@@ -55,3 +55,41 @@ def test_dates_follow_the_active_language():
 def test_unknown_language_code_is_refused_in_plain_words():
     assert not i18n.is_language_code("xx-nonsense")
     assert i18n.is_language_code("pt-BR")
+
+
+def _catalogs():
+    return sorted((ROOT / "i18n").glob("*/LC_MESSAGES/coachdesk.po"))
+
+
+def test_every_shipped_catalog_is_complete_and_keeps_the_placeholders():
+    assert _catalogs(), "at least one translation ships"
+    for path in _catalogs():
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if not message.id:
+                continue
+            sources = message.id if isinstance(message.id, tuple) else (message.id,)
+            targets = message.string if isinstance(message.string, tuple) else (message.string,)
+            assert not message.fuzzy, f"{path.parent.parent.name}: fuzzy {sources[0]!r}"
+            assert all(targets), f"{path.parent.parent.name}: untranslated {sources[0]!r}"
+            wanted = {n for s in sources for _t, n, _s, _c in string.Formatter().parse(s) if n}
+            for target in targets:
+                got = {n for _t, n, _s, _c in string.Formatter().parse(target) if n}
+                assert got <= wanted and (got == wanted or len(sources) > 1), (
+                    f"{path.parent.parent.name}: placeholders of {sources[0]!r} differ: {got} vs {wanted}")
+
+
+def test_arabic_catalog_translates_the_interface(tmp_path):
+    from babel.messages.mofile import write_mo
+
+    with (ROOT / "i18n" / "ar" / "LC_MESSAGES" / "coachdesk.po").open("rb") as handle:
+        catalog = read_po(handle, locale="ar")
+    folder = tmp_path / "ar" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "coachdesk.mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    i18n.set_language("ar", folder=tmp_path)
+    assert i18n._("Today") == "اليوم"
+    assert "{count}" not in i18n.ngettext("{count} mentee", "{count} mentees", 11).format(count=11)
+    assert i18n.ngettext("{count} mentee", "{count} mentees", 11).format(count=11).startswith("11")

@@ -31,6 +31,8 @@ def test_wheel_carries_migrations_resources_and_script(wheel: Path):
     assert "coachdesk/_db/versions/0002_full_text_search.py" in names
     assert "coachdesk/resources/reference/taxonomy.toml" in names
     assert "coachdesk/resources/reference/text/en.toml" in names
+    assert "coachdesk/resources/fonts/NotoSansArabic-Regular.ttf" in names
+    assert "coachdesk/i18n_catalogs/ar/LC_MESSAGES/coachdesk.mo" in names  # compiled by the build
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "coachdesk = coachdesk.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

@@ -311,7 +311,7 @@ def _parse_rows(path: Path, kind: str, session: Session) -> tuple[list[_Row], li
     for row in rows:
         if row.id is not None and row.id not in known:
             problems.append(RowProblem(row.line, _("id {id} is not a {kind} in this database; leave the id empty "
-                                                   "to add a new one").format(id=row.id, kind=_(kind[:-1]))))
+                                                   "to add a new one").format(id=row.id, kind=_("mentee") if kind == "mentees" else _("session"))))
     return rows, problems
 
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from coachdesk.errors import CoachDeskError
-from coachdesk.i18n import N_, _, format_date, format_number, ngettext
+from coachdesk.i18n import N_, _, format_date, format_number, ngettext, pgettext
 from coachdesk.model import ActionStatus
 from coachdesk.services.plans import DueAction, set_action_status
 from coachdesk.services.today import Deadline, OpenRequest, TodayOverview, WaitingMentee, today_overview
@@ -398,7 +398,7 @@ class TodayPage(QWidget):
         return Row([mentee.name, seen], mentee.id, [
             (_("Log a session"), _("Log a session with this mentee"),
              lambda mid: self.context.navigator.session_log_requested.emit([mid])),
-            (_("Open"), _("Open this mentee"), lambda mid: self.context.navigator.mentee_requested.emit(mid)),
+            (pgettext("button", "Open"), _("Open this mentee"), lambda mid: self.context.navigator.mentee_requested.emit(mid)),
         ])
 
     def _show_deadlines(self, overview: TodayOverview) -> None:
