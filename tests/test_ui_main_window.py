@@ -108,3 +108,19 @@ def test_drafts_left_by_a_crash_are_offered_back(qtbot, ui_context, monkeypatch)
     assert opened == []
     assert len(asked) == 1 and "Session with Aisha" in asked[0]
     assert pending_drafts() == []  # discarding removes it
+
+
+def test_arabic_loads_qt_own_translations_for_standard_buttons(qtbot, ui_context):
+    from PySide6.QtCore import QCoreApplication
+
+    from coachdesk.ui.app import apply_language
+
+    app = QApplication.instance()
+    ui_context.settings.language = "ar"
+    try:
+        apply_language(app, ui_context.settings)
+        assert QCoreApplication.translate("QWizard", "Cancel") != "Cancel"
+    finally:
+        ui_context.settings.language = "en"
+        apply_language(app, ui_context.settings)
+    assert QCoreApplication.translate("QWizard", "Cancel") == "Cancel"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from coachdesk import APP_ID, APP_NAME, __version__
@@ -41,10 +41,27 @@ def system_language() -> str:
     return code if is_language_code(code) else "en"
 
 
+_qt_translators: list[QTranslator] = []
+
+
+def _load_qt_translations(app: QApplication, language: str) -> None:
+    """Qt's own texts (wizard and dialog buttons, context menus) in ``language``, where Qt ships them."""
+    while _qt_translators:
+        app.removeTranslator(_qt_translators.pop())
+    if language.startswith("en"):
+        return
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if translator.load(QLocale(language), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        _qt_translators.append(translator)
+
+
 def apply_language(app: QApplication, settings: Settings) -> None:
-    """Activate the person's language (or the system's), with its direction and Qt's locale."""
+    """Activate the person's language (or the system's), with its direction, Qt's locale and Qt's texts."""
     set_language(settings.language or system_language())
     QLocale.setDefault(QLocale(current_language()))
+    _load_qt_translations(app, current_language())
     app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if text_direction() == "rtl"
                            else Qt.LayoutDirection.LeftToRight)
 

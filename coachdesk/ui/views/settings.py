@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -68,10 +67,6 @@ class SettingsPage(QWidget):
             field.setReadOnly(True)
             field.setCursorPosition(0)
         self.open_folder_button = QPushButton(_("&Open folder"))
-        self.lock_after = QSpinBox()
-        self.lock_after.setRange(0, 480)
-        self.lock_after.setSpecialValueText(_("Never"))
-        self.lock_after.setValue(settings.lock_after_minutes)
         self.save_button = QPushButton(_("&Save"))
         self.status = quiet(wrapped())
 
@@ -87,8 +82,6 @@ class SettingsPage(QWidget):
             (_("&Device name:"), self.device_name, _("How your team will know this laptop when you sync.")),
             (_("Data &folder:"), folder_row, _("The database, its backups and unsaved drafts are kept here.")),
             (_("Data&base file:"), self.database_file, ""),
-            (_("Loc&k after (minutes):"), self.lock_after,
-             _("Locks CoachDesk when nobody has used it for this long, so a lost laptop does not show mentees.")),
         )
         for caption, field, hint in rows:
             label = QLabel(caption)
@@ -126,13 +119,12 @@ class SettingsPage(QWidget):
         for edit in (self.user_name, self.device_name):
             edit.textEdited.connect(self._edited)
         self.role.currentIndexChanged.connect(self._edited)
-        self.lock_after.valueChanged.connect(self._edited)
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.save_button.clicked.connect(self.save)
         self.open_folder_button.clicked.connect(lambda: page_parts.open_url(QUrl.fromLocalFile(str(data_dir()))))
         self.save_button.setEnabled(False)
         page_parts.tab_order(self.language, self.user_name, self.role, self.device_name, self.data_folder,
-                             self.open_folder_button, self.database_file, self.lock_after, self.save_button)
+                             self.open_folder_button, self.database_file, self.save_button)
 
     def _edited(self, *_args: object) -> None:
         self.save_button.setEnabled(True)
@@ -151,18 +143,15 @@ class SettingsPage(QWidget):
         """Copy the fields into the shared settings, write them, and tell the window; False if writing failed."""
         self._timer.stop()
         settings = self.context.settings
-        previous = (settings.language, settings.user_name, settings.role, settings.device_name,
-                    settings.lock_after_minutes)
+        previous = (settings.language, settings.user_name, settings.role, settings.device_name)
         settings.language = self.language.currentData() or ""
         settings.user_name = " ".join(self.user_name.text().split())
         settings.role = self.role.currentData() or "coach"
         settings.device_name = " ".join(self.device_name.text().split())
-        settings.lock_after_minutes = self.lock_after.value()
         try:
             save_settings(settings)
         except OSError as error:
-            (settings.language, settings.user_name, settings.role, settings.device_name,
-             settings.lock_after_minutes) = previous
+            settings.language, settings.user_name, settings.role, settings.device_name = previous
             with QSignalBlocker(self.language):
                 self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
             self.status.setText(page_parts.error_text(_("The settings"), error))
