@@ -168,7 +168,6 @@ class _DemoBuilder:
         return title[0].lower() + title[1:] if len(title) > 1 and title[1].islower() else title
 
     def build(self) -> dict[str, int]:
-        rng = self.rng
         coaches = [
             self.add(Coach, name=name, role=list(CoachRole)[i % len(CoachRole)], languages=["en"],
                      email=f"coach{i + 1}@example.org")
@@ -217,7 +216,7 @@ class _DemoBuilder:
             self._assessments(mid, coach, first_contact, focus, levels, info)
         if stage_index >= STAGES.index(JourneyStage.PLANNING):
             self._plan(mid, coach, first_contact, levels, stage_index)
-        for _ in range(rng.choice((0, 1, 2, 2, 3, 4))):
+        for _n in range(rng.choice((0, 1, 2, 2, 3, 4))):
             self._session(rng.choice((SessionKind.COACHING, SessionKind.MENTORING, SessionKind.CONSULTATION,
                                       SessionKind.VISIT)), [mid], coach, focus, info, name)
 
@@ -225,7 +224,7 @@ class _DemoBuilder:
                      levels: dict[str, int], info: dict[str, Any]) -> None:
         rng = self.rng
         day = start + timedelta(days=rng.randrange(5, 30))
-        for _ in range(rng.choice((1, 1, 2, 2, 3))):
+        for _n in range(rng.choice((1, 1, 2, 2, 3))):
             if day > self.today:
                 break
             aid = self.add(Assessment, mentee_id=mid, assessed_on=day, facilitator_id=coach,
@@ -289,7 +288,7 @@ class _DemoBuilder:
     def _trainings(self, communities: list[tuple[uuid.UUID, dict[str, Any]]],
                    members: dict[uuid.UUID, list[uuid.UUID]], coaches: list[uuid.UUID]) -> None:
         rng = self.rng
-        for _ in range(max(1, self.size // 20)):
+        for _n in range(max(1, self.size // 20)):
             cid, info = communities[rng.randrange(len(communities))]
             pool = members[cid]
             if not pool:
@@ -299,7 +298,7 @@ class _DemoBuilder:
 
     def _requests(self, communities: list[tuple[uuid.UUID, dict[str, Any]]]) -> None:
         rng = self.rng
-        for _ in range(self.size // 25 + 3):
+        for _n in range(self.size // 25 + 3):
             cid, info = communities[rng.randrange(len(communities))]
             key = rng.choice(self.capacity_keys)
             self.add(CommunityRequest, community_id=cid, mentee_id=None, capacity_id=self.capacities[key],

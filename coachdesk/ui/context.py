@@ -3,7 +3,6 @@ bus, navigation requests and the person's settings. Never "the app" or the main 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from typing import TYPE_CHECKING

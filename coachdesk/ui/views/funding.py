@@ -10,10 +10,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -84,19 +82,10 @@ class FundingPage(QWidget):
         url_row.addWidget(self.url, 1)
         url_row.addWidget(self.open_button)
         # Two columns under a full-width table: at 1024×600 a side-by-side form squeezes both.
-        facts, texts = QFormLayout(), QFormLayout()
-        for form, rows in ((facts, ((_("&Program:"), self.program), (_("Pro&vider:"), self.provider),
-                                    (_("&Deadline:"), deadline_row), (_("&Amount:"), self.amount),
-                                    (_("Web &link:"), url_row))),
-                           (texts, ((_("&Eligibility:"), self.eligibility), (_("No&tes:"), self.notes)))):
-            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-            for caption, field in rows:
-                label = QLabel(caption)
-                label.setBuddy(field if isinstance(field, QWidget) else field.itemAt(0).widget())
-                form.addRow(label, field)
-        columns = QHBoxLayout()
-        columns.addLayout(facts, 1)
-        columns.addLayout(texts, 1)
+        columns = page_parts.two_column_form(
+            ((_("&Program:"), self.program), (_("Pro&vider:"), self.provider), (_("&Deadline:"), deadline_row),
+             (_("&Amount:"), self.amount), (_("Web &link:"), url_row)),
+            ((_("&Eligibility:"), self.eligibility), (_("No&tes:"), self.notes)))
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.undo_button)

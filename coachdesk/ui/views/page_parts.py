@@ -7,9 +7,22 @@ without a modal loop (``monkeypatch.setattr(page_parts, "ask", ...)``): call the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QLocale, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QFont, QPalette
-from PySide6.QtWidgets import QDateEdit, QFrame, QInputDialog, QLabel, QMessageBox, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLayout,
+    QMessageBox,
+    QScrollArea,
+    QWidget,
+)
 
 from coachdesk.errors import CoachDeskError
 from coachdesk.i18n import _
@@ -99,3 +112,21 @@ def date_edit() -> QDateEdit:
         pattern = pattern.replace("yy", "yyyy")
     edit.setDisplayFormat(pattern)
     return edit
+
+
+def two_column_form(left: Sequence[tuple[str, QWidget | QLayout]],
+                    right: Sequence[tuple[str, QWidget | QLayout]]) -> QHBoxLayout:
+    """Two labelled forms side by side (caption with a mnemonic, field or row of fields).
+
+    Under a full-width table this fits a 1024×600 screen, where one long form would not.
+    """
+    columns = QHBoxLayout()
+    for rows in (left, right):
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for caption, field in rows:
+            label = QLabel(caption)
+            label.setBuddy(field if isinstance(field, QWidget) else field.itemAt(0).widget())
+            form.addRow(label, field)
+        columns.addLayout(form, 1)
+    return columns

@@ -202,20 +202,11 @@ class RequestsPage(QWidget):
         priority_row = QHBoxLayout()
         priority_row.addWidget(self.priority)
         priority_row.addWidget(quiet(QLabel(_("1 = most urgent"))), 1)
-        left, right = QFormLayout(), QFormLayout()
-        for form, rows in ((left, ((_("&Title:"), self.title), (_("C&ommunity:"), self.community),
-                                   (_("Requested &by:"), self.requested_by), (_("&Capacity:"), self.capacity),
-                                   (_("&Priority:"), priority_row))),
-                           (right, ((_("&What they ask for:"), self.description), (_("St&atus:"), self.status),
-                                    (_("Re&quested on:"), self.requested_on)))):
-            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-            for caption, field in rows:
-                label = QLabel(caption)
-                label.setBuddy(field if isinstance(field, QWidget) else field.itemAt(0).widget())
-                form.addRow(label, field)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
+        columns = page_parts.two_column_form(
+            ((_("&Title:"), self.title), (_("C&ommunity:"), self.community), (_("Requested &by:"), self.requested_by),
+             (_("&Capacity:"), self.capacity), (_("&Priority:"), priority_row)),
+            ((_("&What they ask for:"), self.description), (_("St&atus:"), self.status),
+             (_("Re&quested on:"), self.requested_on)))
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.undo_button)
