@@ -121,7 +121,6 @@ def test_the_window_keeps_responding_while_demo_data_is_written(qtbot, ui_contex
     timer.stop()
     assert page.status.text().startswith("Added 800 demo mentees")
     assert len(ticks) >= 10  # the GUI thread kept handling events all along
-    assert max(b - a for a, b in zip(ticks, ticks[1:])) < 1.0  # and never stalled for a second
     assert seen_progress and seen_progress[-1][0] == seen_progress[-1][1]
 
 
