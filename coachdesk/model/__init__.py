@@ -23,7 +23,16 @@ from coachdesk.model.reference import (
 )
 from coachdesk.model.request import CommunityRequest, RequestStatus
 from coachdesk.model.session import CoachingSession, SessionCapacity, SessionKind, SessionParticipant
-from coachdesk.model.syncstate import FieldClock, RowClock, SyncSite, SyncState
+from coachdesk.model.syncstate import (
+    FieldClock,
+    RowClock,
+    SeenBundle,
+    SyncConflict,
+    SyncPeer,
+    SyncSite,
+    SyncState,
+    SyncTeam,
+)
 
 
 def synced_classes() -> list[type[Synced]]:
@@ -44,7 +53,7 @@ __all__ = [
     "CapacityAreaText", "CapacityRating", "CapacityText", "Coach", "CoachRole", "CoachingSession",
     "Community", "CommunityRequest", "FieldClock", "FundingOpportunity", "JourneyStage", "Mentee",
     "MenteeKind", "Plan", "PlanAction", "PlanGoal", "PlanStatus", "Priority", "RequestStatus",
-    "RowClock", "RowId", "SessionCapacity", "SessionKind", "SessionParticipant", "Synced",
+    "RowClock", "RowId", "SeenBundle", "SessionCapacity", "SyncConflict", "SyncPeer", "SyncTeam", "SessionKind", "SessionParticipant", "Synced",
     "SyncSite", "SyncState", "ToolboxMethod", "ToolboxMethodText", "named_id", "parse_id",
     "private_columns", "synced_classes", "uuid7",
 ]

@@ -102,11 +102,54 @@ def record_created(connection: Connection, stamp: WriteStamp, table: str, row_id
         _upsert(connection, RowClock.__table__, rows, ["row_id"])
 
 
+def effective_clocks(connection: Connection, fields: Iterable[tuple[uuid.UUID, str]]) -> dict[
+        tuple[uuid.UUID, str], tuple[int, int] | None]:
+    """The current clock (hlc, site index) of each field: its own, else its row's; None if neither."""
+    wanted = list(dict.fromkeys(fields))
+    if not wanted:
+        return {}
+    row_ids = list({rid for rid, _column in wanted})
+    rows: dict[uuid.UUID, tuple[int, int]] = {}
+    own: dict[tuple[uuid.UUID, str], tuple[int, int]] = {}
+    row_table, field_table = RowClock.__table__, FieldClock.__table__
+    for start in range(0, len(row_ids), 500):
+        chunk = row_ids[start : start + 500]
+        for rid, hlc, site in connection.execute(
+            select(row_table.c.row_id, row_table.c.hlc, row_table.c.site_idx).where(row_table.c.row_id.in_(chunk))
+        ):
+            rows[rid] = (hlc, site)
+        for rid, column, hlc, site in connection.execute(
+            select(field_table.c.row_id, field_table.c.column_name, field_table.c.hlc, field_table.c.site_idx)
+            .where(field_table.c.row_id.in_(chunk))
+        ):
+            own[(rid, column)] = (hlc, site)
+    return {key: own.get(key) or rows.get(key[0]) for key in wanted}
+
+
+def _earlier_prev(connection: Connection, keys: list[tuple[uuid.UUID, str]]) -> dict[
+        tuple[uuid.UUID, str], tuple[int, int] | None]:
+    table = FieldClock.__table__
+    found: dict[tuple[uuid.UUID, str], tuple[int, int] | None] = {}
+    for rid, column in keys:
+        row = connection.execute(select(table.c.prev_hlc, table.c.prev_site_idx).where(
+            table.c.row_id == rid, table.c.column_name == column)).first()
+        found[(rid, column)] = (row[0], row[1]) if row is not None and row[0] is not None else None
+    return found
+
+
 def record_fields(connection: Connection, stamp: WriteStamp, changes: Iterable[tuple[uuid.UUID, str]]) -> None:
-    rows = [
-        {"row_id": rid, "column_name": column, "hlc": stamp.hlc, "site_idx": stamp.site_idx, "version": stamp.version}
-        for rid, column in changes
-    ]
+    changes = list(changes)
+    previous = effective_clocks(connection, changes)
+    earlier = _earlier_prev(connection, [key for key, clock in previous.items()
+                                         if clock == (stamp.hlc, stamp.site_idx)])
+    rows = []
+    for rid, column in changes:
+        prev = previous.get((rid, column))
+        if prev == (stamp.hlc, stamp.site_idx):  # written twice in one transaction: keep what it replaced
+            prev = earlier.get((rid, column))
+        rows.append({"row_id": rid, "column_name": column, "hlc": stamp.hlc, "site_idx": stamp.site_idx,
+                     "version": stamp.version, "prev_hlc": prev[0] if prev else None,
+                     "prev_site_idx": prev[1] if prev else None})
     _upsert(connection, FieldClock.__table__, rows, ["row_id", "column_name"])
 
 
