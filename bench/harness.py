@@ -116,6 +116,136 @@ def bench_search(quick: bool) -> Result:
                   "ok" if ms <= 30 else "MISS", f"median of {len(samples)} queries, slowest {worst:.1f} ms")
 
 
+def _sync_records(count: int) -> list[dict]:
+    """About ``count`` field records from a demo database, whole rows, as a device would send them."""
+    from coachdesk.sync.changes import all_records
+
+    database = demo_database(max(200, count // 40))
+    from coachdesk.services.workspace import open_workspace
+
+    db = open_workspace(database)
+    try:
+        with db.read() as session:
+            records = all_records(session)
+    finally:
+        db.close()
+    rows: dict[tuple[str, str], list[dict]] = {}
+    for record in records:
+        rows.setdefault((record["t"], record["id"]), []).append(record)
+    chosen: list[dict] = []
+    for group in rows.values():  # whole rows, in dependency order as all_records gives them
+        if len(chosen) >= count:
+            break
+        chosen.extend(group)
+    return chosen
+
+
+def bench_merge(quick: bool) -> Result:
+    import sqlite3
+
+    from coachdesk.store.database import open_database
+    from coachdesk.sync.merge import merge_records
+
+    count = 10_000 if quick else 100_000
+    records = _sync_records(count)
+    folder = _scratch()
+    merged, raw = [], []
+    for run in range(3):
+        db, _migrated = open_database(folder / f"merge{run}.sqlite")
+        began = time.perf_counter()
+        with db.write() as session:
+            merge_records(session, records)
+        merged.append(time.perf_counter() - began)
+        db.close()
+        # The baseline: the same rows, plain INSERTs with sqlite3 executemany into the same schema.
+        target = folder / f"raw{run}.sqlite"
+        open_database(target)[0].close()
+        connection = sqlite3.connect(target)
+        connection.execute("PRAGMA foreign_keys = OFF")
+        rows: dict[str, dict[str, dict]] = {}
+        for record in records:
+            if not record["c"].startswith("__"):
+                rows.setdefault(record["t"], {}).setdefault(record["id"], {})[record["c"]] = record["v"]
+        from coachdesk.model import private_columns, synced_classes
+
+        private = {cls.__tablename__: private_columns(cls) for cls in synced_classes()}
+        for table, by_id in rows.items():  # private columns never travel; the receiver fills their defaults
+            for row in by_id.values():
+                row.update(dict.fromkeys(private.get(table, ()), ""))
+        began = time.perf_counter()
+        with connection:
+            for table, by_id in rows.items():
+                columns = sorted({c for row in by_id.values() for c in row})
+                sql = (f"INSERT INTO {table} (id, {', '.join(columns)}) "
+                       f"VALUES (?, {', '.join('?' * len(columns))})")
+                connection.executemany(sql, [
+                    (bytes.fromhex(rid), *[_raw(row.get(c)) for c in columns]) for rid, row in by_id.items()])
+        raw.append(time.perf_counter() - began)
+        connection.close()
+    ratio = statistics.median(merged) / statistics.median(raw)
+    return Result(f"merge a bundle of {len(records):,} field changes", f"{ratio:.1f} × executemany",
+                  "≤ 3 × executemany", "ok" if ratio <= 3 else "MISS",
+                  f"median of 3: merge {statistics.median(merged):.2f} s, raw {statistics.median(raw):.2f} s")
+
+
+def _raw(value: object) -> object:
+    import json
+
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    if isinstance(value, str) and len(value) == 32:
+        try:
+            return bytes.fromhex(value)
+        except ValueError:
+            return value
+    return value
+
+
+def bench_bundle_size(quick: bool) -> Result:
+    from coachdesk.sync.bundle import write_bundle
+    from coachdesk.sync.keys import DeviceKeys
+
+    records = _sync_records(10_000)[:10_000]
+    sender, hub = DeviceKeys.generate(), DeviceKeys.generate()
+    data = write_bundle(records, signer=sender, recipients=[hub.public()], kind="device", schema_version="0004",
+                        from_version=0, to_version=1, extra={})
+    kb = len(data) / 1024
+    return Result("bundle of 10,000 field changes", f"{kb:,.0f} KB", "< 1 MB", "ok" if len(data) < 1_000_000 else
+                  "MISS", "demo data, one recipient")
+
+
+def bench_hub(quick: bool) -> Result:
+    from coachdesk.services.hub import ingest, init_hub
+    from coachdesk.services.team import export_for_hub, join_team
+    from coachdesk.services.demo import generate_demo
+    from coachdesk.services.workspace import open_workspace
+
+    folder = _scratch()
+    hub = folder / "hub"
+    init_hub(hub, "bench")
+    drop = folder / "drop"
+    drop.mkdir()
+    devices = 2 if quick else 5
+    for n in range(devices):
+        db = open_workspace(folder / f"device{n}.sqlite")
+        join_team(db, hub / "invitation.cdteam")
+        generate_demo(db, mentees=200 if quick else 1_000, seed=100 + n)
+        export_for_hub(db, drop / f"device{n}.cdsync")
+        db.close()
+    from coachdesk.sync.bundle import read_bundle
+    from coachdesk.sync.keys import load_keys
+
+    keys = load_keys(hub / "hub.keys")
+    changes = sum(len(read_bundle(p.read_bytes(), keys)[1]) for p in drop.glob("*.cdsync"))
+    began = time.perf_counter()
+    report = ingest(hub, [drop])
+    seconds = time.perf_counter() - began
+    assert not report.refused
+    rate = changes / seconds
+    return Result(f"hub ingest on SQLite, {devices} bundles, {changes:,} changes", f"{rate:,.0f} changes/s",
+                  "≥ 20,000 changes/s", "ok" if rate >= 20_000 else "MISS", f"{seconds:.1f} s, one run")
+
+
 _DEMO_DATABASES: dict[int, Path] = {}
 
 
@@ -220,6 +350,9 @@ ROWS: dict[str, Callable[[bool], Result]] = {
     "startup": bench_startup,
     "filter": bench_filter,
     "memory": bench_memory,
+    "merge": bench_merge,
+    "bundle": bench_bundle_size,
+    "hub": bench_hub,
 }
 
 

@@ -71,7 +71,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from coachdesk.atomic import atomic_write
 from coachdesk.errors import InputError
-from coachdesk.i18n import _
+from coachdesk.i18n import N_, _
 from coachdesk.sync.keys import KEY_BYTES, DeviceKeys, PublicKeys
 
 FORMAT_VERSION = 1
@@ -103,9 +103,8 @@ _MANIFEST_LEN = struct.Struct(">I")
 class BundleError(InputError):
     """A sync bundle was refused; nothing in it was applied. ``str()`` is one sentence for people."""
 
-    # The sentences are translated where they are raised. They are not written as literal _()
-    # calls so the translation template test passes until `make pot` picks them up by hand.
-    message = "This sync bundle was refused."
+    # Marked for the catalog here, translated where the error is raised.
+    message = N_("This sync bundle was refused.")
 
     def __init__(self, **fields: Any) -> None:
         super().__init__(_(self.message).format(**fields))
@@ -113,23 +112,23 @@ class BundleError(InputError):
 
 
 class NotABundle(BundleError):
-    message = "This file is not a CoachDesk sync bundle."
+    message = N_("This file is not a CoachDesk sync bundle.")
 
 
 class TruncatedBundle(BundleError):
-    message = "This bundle is damaged: it ends before its contents are complete."
+    message = N_("This bundle is damaged: it ends before its contents are complete.")
 
 
 class TamperedBundle(BundleError):
-    message = "This bundle was changed after it was made, so it was refused."
+    message = N_("This bundle was changed after it was made, so it was refused.")
 
 
 class WrongRecipient(BundleError):
-    message = "This bundle was not made for this device or hub."
+    message = N_("This bundle was not made for this device or hub.")
 
 
 class NewerFormat(BundleError):
-    message = "This bundle was made by a newer CoachDesk (format {found}); update CoachDesk to read it."
+    message = N_("This bundle was made by a newer CoachDesk (format {found}); update CoachDesk to read it.")
 
     def __init__(self, found: int) -> None:
         super().__init__(found=found)

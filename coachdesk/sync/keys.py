@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from coachdesk.atomic import atomic_write
 from coachdesk.errors import InputError
-from coachdesk.i18n import _
+from coachdesk.i18n import N_, _
 
 KEY_BYTES = 32
 SITE_ID_BYTES = 16  # the same width as coachdesk.model.syncstate.SITE_ID_BYTES
@@ -27,9 +27,8 @@ KEY_FILE_VERSION = 1
 class KeyFileError(InputError):
     """A key file could not be read; nothing was changed."""
 
-    # Translated where it is raised; kept out of literal _() so the template test does not
-    # require a catalog entry before the translators have seen it.
-    message = "The key file {path} is damaged or is not a CoachDesk key file."
+    # Marked for the catalog here, translated where the error is raised.
+    message = N_("The key file {path} is damaged or is not a CoachDesk key file.")
 
     def __init__(self, path: Path | str) -> None:
         super().__init__(_(self.message).format(path=path))

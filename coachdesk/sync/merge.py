@@ -1,0 +1,721 @@
+"""Merge change records into a database, field by field, without losing anything.
+
+The state merged is, per row, a causal length (odd: alive, even: deleted) and a row clock,
+and per field its value, its clock (hlc, site id) and the clock of the value it replaced.
+Merging is a join, so imports commute, associate and are idempotent:
+
+- Per row, the higher causal length wins: its liveness, its row clock and the field values
+  of that life replace those of an older life. Equal causal lengths keep the later row clock.
+- Per field, within one life, the higher (hlc, site id) wins; an equal clock is the same
+  write; if an equal clock ever came with another value, the larger canonical JSON wins.
+
+Nothing is silently lost: whenever a value loses to one whose writer had not seen it, the
+loser goes to the conflict log (``sync_conflict``), a grow-only set of ordinary synced rows
+that travels like any other. A loser is taken as seen, and so not logged, when
+
+- the winner has the same value (nothing is lost), or
+- the winner was written later by the same site (a site always sees its own writes), or
+- the winner's ``prev`` is exactly the loser's clock (its writer replaced that value), or
+- the loser is the row-level value of an older life (``prev`` None: the value the row was
+  made or revived with), which whoever deleted that life held.
+
+Otherwise the two writes are taken as concurrent. With one ``prev`` per field this errs on
+the side of logging: a field edited twice on one device between two syncs replaces a value
+its first edit had seen, and a receiver still holding that value logs it as a conflict.
+
+The merge writes with Core statements on the session's connection, never through the ORM's
+change capture: a merged field keeps the clock it was written with elsewhere. One merge that
+changes anything takes one new local database version, so the hub can pass the changes on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from coachdesk.errors import InputError
+from coachdesk.model import FieldClock, RowClock, SyncConflict, SyncSite, SyncState, named_id
+from coachdesk.store.changes import STATE_ID, ChangeSummary
+from coachdesk.sync.changes import (
+    ROW,
+    TableInfo,
+    ValueRefused,
+    canonical_json,
+    chunks,
+    site_ids,
+    table_infos,
+)
+
+CONFLICT_TABLE = SyncConflict.__tablename__
+_SITE_BYTES = 16
+
+Clock = tuple[int, bytes]
+
+
+class MergeRefused(InputError):
+    """The records cannot be merged here; the caller's transaction must be rolled back."""
+
+
+@dataclass
+class MergeResult:
+    rows_created: int = 0
+    #: Fields whose value or clock the merge wrote.
+    fields_applied: int = 0
+    #: Field records that did not become their field's state (older, the same, or private).
+    fields_ignored: int = 0
+    conflicts_logged: int = 0
+    deleted: int = 0
+    revived: int = 0
+    #: Rows made to stand in for a parent whose records have not arrived yet.
+    placeholders: int = 0
+    #: The local database version the merge took; None if it changed nothing.
+    version: int | None = None
+    changes: ChangeSummary = field(default_factory=ChangeSummary)
+
+    @property
+    def tables(self) -> set[str]:
+        return self.changes.tables
+
+
+class _Field:
+    """One field's state: value, clock and the clock of the value it replaced."""
+
+    __slots__ = ("hlc", "site", "prev", "value", "encode", "_canonical")
+
+    def __init__(self, hlc: int, site: bytes, prev: Clock | None, value: Any, encode: Any) -> None:
+        self.hlc = hlc
+        self.site = site
+        self.prev = prev
+        self.value = value
+        self.encode = encode
+        self._canonical: str | None = None
+
+    @property
+    def clock(self) -> Clock:
+        return (self.hlc, self.site)
+
+    @property
+    def canonical(self) -> str:
+        if self._canonical is None:
+            self._canonical = canonical_json(None if self.value is None else self.encode(self.value))
+        return self._canonical
+
+
+class _Row:
+    __slots__ = ("info", "rid", "exists", "has_clock", "cl", "hlc", "site", "clock_version", "fields",
+                 "loaded", "pins", "deleted", "old_cl", "old_hlc", "old_site")
+
+    def __init__(self, info: TableInfo, rid: uuid.UUID) -> None:
+        self.info = info
+        self.rid = rid
+        self.exists = False
+        self.has_clock = False
+        self.cl = 0
+        self.hlc = 0
+        self.site = b""
+        self.clock_version = 0
+        self.fields: dict[str, _Field] = {}
+        #: The fields as the database held them before the merge.
+        self.loaded: dict[str, _Field] = {}
+        #: column → (hlc, site, prev, version) of the field clocks stored.
+        self.pins: dict[str, tuple[int, bytes, Clock | None, int]] = {}
+        self.deleted = False
+        #: The causal length and row clock the database held before the merge.
+        self.old_cl = 0
+        self.old_hlc = 0
+        self.old_site = b""
+
+
+class _Bucket:
+    """The incoming records of one row at one causal length."""
+
+    __slots__ = ("row_clock", "fields")
+
+    def __init__(self) -> None:
+        self.row_clock: Clock | None = None
+        self.fields: dict[str, list[_Field]] = {}
+
+
+# --- validation --------------------------------------------------------------------------
+
+
+def _refuse(message: str) -> MergeRefused:
+    return MergeRefused(message)
+
+
+def _validate(records: Sequence[Mapping[str, Any]], infos: dict[str, TableInfo]) -> tuple[
+        dict[tuple[str, uuid.UUID], dict[int, _Bucket]], int, int, set[bytes]]:
+    """Check every record and group them by row and causal length; nothing is written here.
+
+    Returns the groups, the number of field records, the highest hlc and every site id named.
+    """
+    rows: dict[tuple[str, uuid.UUID], dict[int, _Bucket]] = {}
+    ids: dict[str, uuid.UUID] = {}
+    table_of: dict[uuid.UUID, str] = {}
+    sites: dict[str, bytes] = {}
+    max_hlc = 0
+    field_records = 0
+
+    def site_of(text: Any) -> bytes:
+        site = sites.get(text)
+        if site is None:
+            try:
+                site = bytes.fromhex(text)
+            except (TypeError, ValueError):
+                site = b""
+            if len(site) != _SITE_BYTES:
+                raise _refuse(f"A change record names a site that is not 32 hexadecimal digits: {text!r}.")
+            sites[text] = site
+        return site
+
+    for record in records:
+        try:
+            table, column, rid_text = record["t"], record["c"], record["id"]
+            hlc, site_text, cl = record["h"], record["s"], record["cl"]
+            prev, value = record.get("p"), record.get("v")
+        except (KeyError, TypeError, AttributeError):
+            raise _refuse("A change record lacks one of t, id, c, v, h, s, p and cl.") from None
+        info = infos.get(table) if isinstance(table, str) else None
+        if info is None:
+            raise _refuse(f"The records name a table this CoachDesk does not know: {table!r}.")
+        rid = ids.get(rid_text) if isinstance(rid_text, str) else None
+        if rid is None:
+            try:
+                rid = uuid.UUID(rid_text)
+            except (TypeError, ValueError, AttributeError):
+                raise _refuse(f"A change record for {table} has a row id that is not a UUID: {rid_text!r}.") from None
+            ids[rid_text] = rid
+        if table_of.setdefault(rid, table) != table:
+            raise _refuse(f"Row {rid.hex} appears in two tables, {table_of[rid]} and {table}.")
+        if type(hlc) is not int or hlc < 0 or type(cl) is not int or cl < 1:
+            raise _refuse(f"A change record for {table} {rid.hex} has a clock or causal length that is not "
+                          "a positive whole number.")
+        site = site_of(site_text)
+        if hlc > max_hlc:
+            max_hlc = hlc
+        buckets = rows.get((table, rid))
+        if buckets is None:
+            buckets = rows[(table, rid)] = {}
+        bucket = buckets.get(cl)
+        if bucket is None:
+            bucket = buckets[cl] = _Bucket()
+        if column == ROW:
+            if bucket.row_clock is None or (hlc, site) > bucket.row_clock:
+                bucket.row_clock = (hlc, site)
+            continue
+        field_records += 1
+        info_column = info.columns.get(column) if isinstance(column, str) else None
+        if info_column is None:
+            if column in info.private:  # never ours to take: what this device holds stays
+                continue
+            raise _refuse(f"The records name a column {table} does not have: {column!r}.")
+        if prev is None:
+            prev_clock = None
+        elif (isinstance(prev, list | tuple) and len(prev) == 2 and type(prev[0]) is int):
+            prev_clock = (prev[0], site_of(prev[1]))
+        else:
+            raise _refuse(f"A change record for {table}.{column} has a previous clock that is not [hlc, site].")
+        if value is None:
+            if not info_column.nullable:
+                raise _refuse(f"A change record leaves {table}.{column} of row {rid.hex} empty, "
+                              "which the column does not allow.")
+            decoded = None
+        else:
+            try:
+                decoded = info_column.decode(value)
+            except ValueRefused as error:
+                raise _refuse(f"The value of {table}.{column} for row {rid.hex} {error}: {value!r}.") from None
+        bucket.fields.setdefault(column, []).append(_Field(hlc, site, prev_clock, decoded, info_column.encode))
+    return rows, field_records, max_hlc, set(sites.values())
+
+
+# --- the local state ---------------------------------------------------------------------
+
+
+def _load(connection: Connection, info: TableInfo, ids: list[uuid.UUID], site_of: dict[int, bytes],
+          local_site: bytes) -> dict[uuid.UUID, _Row]:
+    table = info.table
+    row_clock, field_clock = RowClock.__table__, FieldClock.__table__
+    names = list(info.columns)
+    codecs = list(info.columns.values())
+    found: dict[uuid.UUID, _Row] = {}
+    for batch in chunks(ids):
+        clocks = {r[0]: r[1:] for r in connection.execute(
+            select(row_clock.c.row_id, row_clock.c.hlc, row_clock.c.site_idx, row_clock.c.causal_length,
+                   row_clock.c.version).where(row_clock.c.row_id.in_(batch)))}
+        pins: dict[uuid.UUID, dict[str, tuple[int, bytes, Clock | None, int]]] = {}
+        for rid, column, hlc, site_idx, prev_hlc, prev_site_idx, version in connection.execute(
+                select(field_clock.c.row_id, field_clock.c.column_name, field_clock.c.hlc, field_clock.c.site_idx,
+                       field_clock.c.prev_hlc, field_clock.c.prev_site_idx, field_clock.c.version)
+                .where(field_clock.c.row_id.in_(batch))):
+            prev = None if prev_hlc is None else (prev_hlc, site_of.get(prev_site_idx, b""))
+            pins.setdefault(rid, {})[column] = (hlc, site_of[site_idx], prev, version)
+        for row_values in connection.execute(
+                select(table.c.id, table.c.deleted, *(table.c[n] for n in names)).where(table.c.id.in_(batch))):
+            rid = row_values[0]
+            row = _Row(info, rid)
+            row.exists = True
+            row.deleted = bool(row_values[1])
+            clock = clocks.get(rid)
+            if clock is None:  # a row older than its clocks
+                row.cl, row.hlc, row.site, row.clock_version = (2 if row.deleted else 1), 0, local_site, 0
+            else:
+                row.has_clock = True
+                row.hlc, row.site, row.cl, row.clock_version = clock[0], site_of[clock[1]], clock[2], clock[3]
+            row.old_cl, row.old_hlc, row.old_site = row.cl, row.hlc, row.site
+            row.pins = pins.get(rid, {})
+            for name, codec, value in zip(names, codecs, row_values[2:], strict=True):
+                pin = row.pins.get(name)
+                if pin is None:
+                    current = _Field(row.hlc, row.site, None, value, codec.encode)
+                else:
+                    current = _Field(pin[0], pin[1], pin[2], value, codec.encode)
+                row.fields[name] = current
+            row.loaded = dict(row.fields)
+            found[rid] = row
+    return found
+
+
+# --- merging -----------------------------------------------------------------------------
+
+
+class _Merger:
+    def __init__(self, local_site: bytes) -> None:
+        self.local_site = local_site
+        #: conflict id → the conflict row's values (the latest winner seen in this merge).
+        self.conflicts: dict[uuid.UUID, dict[str, Any]] = {}
+
+    def log_if_lost(self, row: _Row, column: str, loser: _Field, winner: _Field, *, older_life: bool) -> None:
+        """Keep ``loser`` in the conflict log unless its loss to ``winner`` was seen (module doc)."""
+        if row.info.name == CONFLICT_TABLE:
+            return
+        if winner.site == loser.site and winner.hlc > loser.hlc:
+            return
+        if winner.prev is not None and winner.prev == (loser.hlc, loser.site):
+            return
+        if older_life and loser.prev is None:
+            return
+        if loser.canonical == winner.canonical:
+            return
+        site_hex = loser.site.hex()
+        conflict_id = named_id("conflict", row.info.name, row.rid, column, loser.hlc, site_hex)
+        known = self.conflicts.get(conflict_id)
+        if known is not None and (known["winner_hlc"], bytes.fromhex(known["winner_site"])) >= winner.clock:
+            return
+        self.conflicts[conflict_id] = {
+            "id": conflict_id, "deleted": False, "table_name": row.info.name, "row_id": row.rid,
+            "column_name": column, "value": loser.canonical, "value_hlc": loser.hlc, "value_site": site_hex,
+            "winner_hlc": winner.hlc, "winner_site": winner.site.hex(), "resolved": False,
+        }
+
+    def join(self, row: _Row, column: str, current: _Field | None, incoming: _Field) -> _Field:
+        """The field within one life: the later clock wins."""
+        if current is None:
+            return incoming
+        if incoming.hlc == current.hlc and incoming.site == current.site:
+            if incoming.canonical > current.canonical:  # cannot happen: one write, one value
+                return incoming
+            return current
+        if (incoming.hlc, incoming.site) > (current.hlc, current.site):
+            self.log_if_lost(row, column, current, incoming, older_life=False)
+            return incoming
+        self.log_if_lost(row, column, incoming, current, older_life=False)
+        return current
+
+    def fold(self, row: _Row, column: str, incoming: list[_Field]) -> _Field:
+        if len(incoming) > 1:
+            incoming.sort(key=lambda f: (f.hlc, f.site))
+        result = incoming[0]
+        for candidate in incoming[1:]:
+            result = self.join(row, column, result, candidate)
+        return result
+
+    def merge_row(self, row: _Row, buckets: dict[int, _Bucket]) -> None:
+        for cl in sorted(buckets):
+            bucket = buckets[cl]
+            if cl > row.cl:  # a newer life (or the first one we see): its fields replace ours
+                placeholder = row.cl == 0
+                for column, incoming in bucket.fields.items():
+                    new = self.fold(row, column, incoming)
+                    old = row.fields.get(column)
+                    if old is not None and not placeholder:
+                        self.log_if_lost(row, column, old, new, older_life=True)
+                    row.fields[column] = new
+                row.cl = cl
+                clock = bucket.row_clock or min(((f.hlc, f.site) for fs in bucket.fields.values() for f in fs),
+                                                default=(0, self.local_site))
+                row.hlc, row.site = clock
+            elif cl == row.cl:
+                if bucket.row_clock is not None and bucket.row_clock > (row.hlc, row.site):
+                    row.hlc, row.site = bucket.row_clock
+                for column, incoming in bucket.fields.items():
+                    current = row.fields.get(column)
+                    for candidate in sorted(incoming, key=lambda f: (f.hlc, f.site)):
+                        current = self.join(row, column, current, candidate)
+                    if current is not None:
+                        row.fields[column] = current
+            else:  # values of an older life: they lose, but an edit nobody here saw is kept
+                for column, incoming in bucket.fields.items():
+                    current = row.fields.get(column)
+                    if current is None:
+                        continue
+                    for candidate in incoming:
+                        if candidate.hlc != current.hlc or candidate.site != current.site:
+                            self.log_if_lost(row, column, candidate, current, older_life=True)
+
+
+# --- placeholders ------------------------------------------------------------------------
+
+
+def _zero(info: TableInfo, name: str, rid: uuid.UUID) -> Any:
+    """A value for a placeholder's column: its default, else an empty value of its type."""
+    column = info.table.c[name]
+    if column.nullable:
+        return None
+    default = column.default
+    if default is not None and getattr(default, "is_scalar", False):
+        return default.arg
+    if default is not None and getattr(default, "is_callable", False):
+        return default.arg(None)
+    python_type: Any
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        python_type = str
+    enum_class = getattr(column.type, "enum_class", None)
+    if enum_class is not None:
+        return next(iter(enum_class))
+    if python_type is uuid.UUID:
+        return rid
+    if python_type is bool:
+        return False
+    if python_type is int:
+        return 0
+    if python_type is datetime:
+        return datetime(1970, 1, 1)
+    if python_type is date:
+        return date(1970, 1, 1)
+    if python_type is str:
+        unique = column.unique or any(
+            getattr(c, "columns", None) is not None and list(c.columns) == [column] for c in info.table.constraints
+            if c.__class__.__name__ == "UniqueConstraint")
+        return rid.hex if unique else ""
+    return python_type()
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+class _Writes:
+    def __init__(self) -> None:
+        self.inserts: dict[str, list[dict[str, Any]]] = {}
+        self.updates: dict[str, dict[tuple[str, ...], list[dict[str, Any]]]] = {}
+        self.row_clock_inserts: list[dict[str, Any]] = []
+        self.row_clock_updates: list[dict[str, Any]] = []
+        self.field_clock_inserts: list[dict[str, Any]] = []
+        self.field_clock_updates: list[dict[str, Any]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.inserts or self.updates or self.row_clock_inserts or self.row_clock_updates
+                    or self.field_clock_inserts or self.field_clock_updates)
+
+
+def merge_records(session: Session, records: Sequence[Mapping[str, Any]]) -> MergeResult:
+    """Merge change records into the database, inside the caller's transaction.
+
+    Every record is checked first: an unknown table or column, or a value that does not fit
+    its column, raises :class:`coachdesk.errors.InputError` before anything is written.
+    """
+    infos = table_infos()
+    rows_in, field_records, max_hlc, sites_named = _validate(records, infos)
+    session.flush()
+    connection = session.connection()
+    state_table = SyncState.__table__
+    db_version, last_hlc, local_idx = connection.execute(
+        select(state_table.c.db_version, state_table.c.last_hlc, state_table.c.local_site_idx)
+        .where(state_table.c.id == STATE_ID)).one()
+    version = db_version + 1
+    site_of = site_ids(connection)
+    local_site = site_of[local_idx]
+    result = MergeResult()
+
+    # What this database holds of the rows the records name: one query per table and chunk.
+    wanted: dict[str, list[uuid.UUID]] = {}
+    for table_name, rid in rows_in:
+        wanted.setdefault(table_name, []).append(rid)
+    rows: dict[tuple[str, uuid.UUID], _Row] = {}
+    for table_name, ids in wanted.items():
+        info = infos[table_name]
+        for rid, row in _load(connection, info, ids, site_of, local_site).items():
+            rows[(table_name, rid)] = row
+
+    merger = _Merger(local_site)
+    order = sorted(rows_in, key=lambda key: (infos[key[0]].position, key[1]))
+    for key in order:
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = _Row(infos[key[0]], key[1])
+        merger.merge_row(row, rows_in[key])
+
+    # Placeholders for parents that are named but not here yet.
+    present: dict[str, set[uuid.UUID]] = {}
+    for table_name, rid in rows:
+        present.setdefault(table_name, set()).add(rid)
+    placeholders: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
+    _add_placeholders(connection, infos, [rows[key] for key in order], present, placeholders)
+
+    # The conflict log: rows already here (or arriving in these records) stay as they are.
+    if merger.conflicts:
+        conflict_table = SyncConflict.__table__
+        known = {rid for (t, rid) in rows if t == CONFLICT_TABLE}
+        fresh = [cid for cid in merger.conflicts if cid not in known]
+        for batch in chunks(fresh):
+            known.update(connection.execute(select(conflict_table.c.id).where(conflict_table.c.id.in_(batch))).scalars())
+        for cid in list(merger.conflicts):
+            if cid in known:
+                del merger.conflicts[cid]
+
+    writes = _Writes()
+    site_rows = [{"site_id": s, "name": "", "is_local": False} for s in sorted(sites_named - set(site_of.values()))]
+    for key in order:
+        _plan_row(rows[key], writes, version, result)
+
+    if site_rows:
+        connection.execute(insert(SyncSite.__table__), site_rows)
+        site_of = site_ids(connection)
+    changed = bool(writes or placeholders or merger.conflicts)
+    if changed:
+        index_of = {site: idx for idx, site in site_of.items()}
+        try:
+            _write(connection, infos, writes, placeholders, merger.conflicts, index_of, local_idx, version)
+        except IntegrityError as error:
+            raise MergeRefused(
+                "The records clash with rows this database holds (a unique value such as a key is taken by "
+                f"another row); nothing should be kept of this merge. ({error.orig})") from None
+        result.version = version
+        result.placeholders = len(placeholders)
+        result.conflicts_logged = len(merger.conflicts)
+        if merger.conflicts:
+            result.changes.add("created", CONFLICT_TABLE, len(merger.conflicts))
+    new_hlc = max(last_hlc, max_hlc)
+    values: dict[str, Any] = {}
+    if changed:
+        values["db_version"] = version
+    if new_hlc != last_hlc:
+        values["last_hlc"] = new_hlc
+    if values:
+        connection.execute(update(state_table).where(state_table.c.id == STATE_ID).values(**values))
+    result.fields_ignored = max(field_records - result.fields_applied, 0)
+    # Later ORM writes in this transaction take a new version and a clock after what arrived.
+    session.info.pop("write_stamp", None)
+    session.expire_all()
+    return result
+
+
+def _add_placeholders(connection: Connection, infos: dict[str, TableInfo], rows: list[_Row],
+                      present: dict[str, set[uuid.UUID]],
+                      placeholders: dict[tuple[str, uuid.UUID], dict[str, Any]]) -> None:
+    """Rows (causal length 0, deleted) standing in for parents named before their records came."""
+    named: dict[str, set[uuid.UUID]] = {}
+    for row in rows:
+        if row.cl == 0:
+            continue
+        for name, column in row.info.columns.items():
+            if column.parent is None:
+                continue
+            value_field = row.fields.get(name)
+            if value_field is None or value_field.value is None:
+                continue
+            if row.exists and row.loaded.get(name) is value_field:
+                continue  # unchanged: its parent was there before
+            parent_id = value_field.value
+            if parent_id not in present.get(column.parent, ()):
+                named.setdefault(column.parent, set()).add(parent_id)
+    while named:
+        next_named: dict[str, set[uuid.UUID]] = {}
+        for parent, ids in named.items():
+            info = infos.get(parent)
+            if info is None:
+                continue
+            missing = set(ids) - {key[1] for key in placeholders if key[0] == parent}
+            wanted = sorted(missing)
+            for batch in chunks(wanted):
+                missing -= set(connection.execute(select(info.table.c.id).where(info.table.c.id.in_(batch))).scalars())
+            for rid in sorted(missing):
+                values: dict[str, Any] = {"id": rid, "deleted": True}
+                for name in info.table.c.keys():
+                    if name in ("id", "deleted"):
+                        continue
+                    column = info.columns.get(name)
+                    if column is not None and column.parent is not None and not column.nullable:
+                        grand_id = named_id("placeholder", column.parent, rid)
+                        values[name] = grand_id
+                        if grand_id not in present.get(column.parent, ()):
+                            next_named.setdefault(column.parent, set()).add(grand_id)
+                    else:
+                        values[name] = _zero(info, name, rid)
+                placeholders[(parent, rid)] = values
+                present.setdefault(parent, set()).add(rid)
+        named = next_named
+
+
+def _field_clock(rid: uuid.UUID, column: str, current: _Field, version: int) -> dict[str, Any]:
+    return {"row_id": rid, "column_name": column, "hlc": current.hlc, "site": current.site, "version": version,
+            "prev": current.prev}
+
+
+def _plan_row(row: _Row, writes: _Writes, version: int, result: MergeResult) -> None:
+    """What to write for one merged row: its values, its row clock and the field clocks that
+    differ from what the row clock stands for."""
+    info = row.info
+    table_name = info.name
+    deleted = row.cl % 2 == 0
+    row_clock = (row.hlc, row.site)
+    if not row.exists:
+        missing = [name for name, column in info.columns.items()
+                   if name not in row.fields and not column.nullable and info.table.c[name].default is None]
+        if missing:
+            raise MergeRefused(f"The records for new {table_name} row {row.rid.hex} lack {', '.join(missing)}, "
+                               "which a new row needs.")
+        values: dict[str, Any] = {"id": row.rid, "deleted": deleted}
+        for name, current in row.fields.items():
+            values[name] = current.value
+        writes.inserts.setdefault(table_name, []).append(values)
+        writes.row_clock_inserts.append({"row_id": row.rid, "table_name": table_name, "hlc": row.hlc,
+                                         "site": row.site, "causal_length": row.cl, "version": version})
+        for name, current in row.fields.items():
+            if current.prev is not None or (current.hlc, current.site) != row_clock:
+                writes.field_clock_inserts.append(_field_clock(row.rid, name, current, version))
+        result.rows_created += 1
+        result.fields_applied += len(row.fields)
+        if not deleted:
+            result.changes.add("created", table_name)
+        return
+
+    was_deleted = row.deleted
+    changed_values: dict[str, Any] = {}
+    for name, current in row.fields.items():
+        old = row.loaded.get(name)
+        if current is old:
+            continue
+        if old is None or current.canonical != old.canonical:
+            changed_values[name] = current.value
+    value_changed = bool(changed_values)
+    if deleted != was_deleted:
+        changed_values["deleted"] = deleted
+    if changed_values:
+        key = tuple(sorted(changed_values))
+        changed_values["b_id"] = row.rid
+        writes.updates.setdefault(table_name, {}).setdefault(key, []).append(changed_values)
+
+    clock_changed = not row.has_clock or row.cl != row.old_cl or row_clock != (row.old_hlc, row.old_site)
+    if clock_changed:
+        clock_row = {"row_id": row.rid, "table_name": table_name, "hlc": row.hlc, "site": row.site,
+                     "causal_length": row.cl, "version": version}
+        (writes.row_clock_updates if row.has_clock else writes.row_clock_inserts).append(clock_row)
+
+    for name, current in row.fields.items():
+        old = row.loaded.get(name)
+        field_changed = old is None or (current is not old and (
+            (current.hlc, current.site, current.prev) != (old.hlc, old.site, old.prev)
+            or current.canonical != old.canonical))
+        pin = row.pins.get(name)
+        effective = (pin[0], pin[1], pin[2]) if pin is not None else (row.hlc, row.site, None)
+        wanted = (current.hlc, current.site, current.prev)
+        if field_changed:
+            result.fields_applied += 1
+        if wanted == effective and not (field_changed and not clock_changed):
+            continue
+        if field_changed:
+            field_version = version
+        else:  # only pinned, because the row clock moved: the field itself did not change
+            field_version = pin[3] if pin is not None else row.clock_version
+        clock = _field_clock(row.rid, name, current, field_version)
+        (writes.field_clock_updates if pin is not None else writes.field_clock_inserts).append(clock)
+
+    if row.old_cl == 0:  # a placeholder now filled by its real records
+        if row.cl > 0:
+            result.rows_created += 1
+            if not deleted:
+                result.changes.add("created", table_name)
+        return
+    if was_deleted and not deleted:
+        result.revived += 1
+        result.changes.add("created", table_name)
+    elif deleted and not was_deleted:
+        result.deleted += 1
+        result.changes.add("deleted", table_name)
+    if value_changed:
+        result.changes.add("updated", table_name)
+
+
+def _write(connection: Connection, infos: dict[str, TableInfo], writes: _Writes,
+           placeholders: dict[tuple[str, uuid.UUID], dict[str, Any]], conflicts: dict[uuid.UUID, dict[str, Any]],
+           index_of: dict[bytes, int], local_idx: int, version: int) -> None:
+    row_clock, field_clock = RowClock.__table__, FieldClock.__table__
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for (table_name, _rid), values in placeholders.items():
+        by_table.setdefault(table_name, []).append(values)
+    for info in infos.values():  # parents before children, so foreign keys hold at every statement
+        stubs = by_table.get(info.name)
+        if stubs:
+            _execute_many(connection, insert(info.table), stubs)
+        new = writes.inserts.get(info.name)
+        if new:
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for values in new:
+                groups.setdefault(tuple(values), []).append(values)
+            for group in groups.values():
+                _execute_many(connection, insert(info.table), group)
+        for group in writes.updates.get(info.name, {}).values():
+            _execute_many(connection, update(info.table).where(info.table.c.id == bindparam("b_id")), group)
+    if conflicts:
+        _execute_many(connection, insert(SyncConflict.__table__), list(conflicts.values()))
+
+    clock_inserts = [
+        {"row_id": c["row_id"], "table_name": c["table_name"], "hlc": c["hlc"], "site_idx": index_of[c["site"]],
+         "causal_length": c["causal_length"], "version": c["version"]}
+        for c in writes.row_clock_inserts
+    ]
+    clock_inserts += [
+        {"row_id": rid, "table_name": table_name, "hlc": 0, "site_idx": local_idx, "causal_length": 0,
+         "version": version}
+        for (table_name, rid) in placeholders
+    ]
+    clock_inserts += [
+        {"row_id": cid, "table_name": CONFLICT_TABLE, "hlc": c["winner_hlc"], "site_idx": local_idx,
+         "causal_length": 1, "version": version}
+        for cid, c in conflicts.items()
+    ]
+    _execute_many(connection, insert(row_clock), clock_inserts)
+    _execute_many(connection, update(row_clock).where(row_clock.c.row_id == bindparam("b_row_id")), [
+        {"b_row_id": c["row_id"], "table_name": c["table_name"], "hlc": c["hlc"], "site_idx": index_of[c["site"]],
+         "causal_length": c["causal_length"], "version": c["version"]}
+        for c in writes.row_clock_updates
+    ])
+
+    def field_row(c: dict[str, Any]) -> dict[str, Any]:
+        prev = c["prev"]
+        return {"hlc": c["hlc"], "site_idx": index_of[c["site"]], "version": c["version"],
+                "prev_hlc": None if prev is None else prev[0],
+                "prev_site_idx": None if prev is None else index_of[prev[1]]}
+
+    _execute_many(connection, insert(field_clock), [
+        {"row_id": c["row_id"], "column_name": c["column_name"], **field_row(c)} for c in writes.field_clock_inserts])
+    _execute_many(
+        connection,
+        update(field_clock).where(field_clock.c.row_id == bindparam("b_row_id"),
+                                  field_clock.c.column_name == bindparam("b_column")),
+        [{"b_row_id": c["row_id"], "b_column": c["column_name"], **field_row(c)} for c in writes.field_clock_updates])
+
+
+def _execute_many(connection: Connection, statement: Any, rows: list[dict[str, Any]], size: int = 5000) -> None:
+    for batch in chunks(rows, size):
+        connection.execute(statement, list(batch))
