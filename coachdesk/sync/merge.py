@@ -157,52 +157,54 @@ def _validate(records: Sequence[Mapping[str, Any]], infos: dict[str, TableInfo])
     Returns the groups, the number of field records, the highest hlc and every site id named.
     """
     rows: dict[tuple[str, uuid.UUID], dict[int, _Bucket]] = {}
-    ids: dict[str, uuid.UUID] = {}
+    #: (table, id as sent) → (the table's columns, its private columns, the row id, its groups)
+    slots: dict[tuple[Any, Any], tuple[dict[str, Any], frozenset[str], uuid.UUID, dict[int, _Bucket]]] = {}
     table_of: dict[uuid.UUID, str] = {}
-    sites: dict[str, bytes] = {}
+    sites: dict[Any, bytes] = {}
     max_hlc = 0
     field_records = 0
 
     def site_of(text: Any) -> bytes:
-        site = sites.get(text)
-        if site is None:
-            try:
-                site = bytes.fromhex(text)
-            except (TypeError, ValueError):
-                site = b""
-            if len(site) != _SITE_BYTES:
-                raise _refuse(f"A change record names a site that is not 32 hexadecimal digits: {text!r}.")
-            sites[text] = site
+        try:
+            site = bytes.fromhex(text)
+        except (TypeError, ValueError):
+            site = b""
+        if len(site) != _SITE_BYTES:
+            raise _refuse(f"A change record names a site that is not 32 hexadecimal digits: {text!r}.")
+        sites[text] = site
         return site
+
+    def slot_of(table: Any, rid_text: Any) -> tuple[dict[str, Any], frozenset[str], uuid.UUID, dict[int, _Bucket]]:
+        info = infos.get(table) if isinstance(table, str) else None
+        if info is None:
+            raise _refuse(f"The records name a table this CoachDesk does not know: {table!r}.")
+        try:
+            rid = uuid.UUID(rid_text)
+        except (TypeError, ValueError, AttributeError):
+            raise _refuse(f"A change record for {table} has a row id that is not a UUID: {rid_text!r}.") from None
+        if table_of.setdefault(rid, table) != table:
+            raise _refuse(f"Row {rid.hex} appears in two tables, {table_of[rid]} and {table}.")
+        buckets = rows.setdefault((table, rid), {})
+        slot = slots[(table, rid_text)] = (info.columns, info.private, rid, buckets)
+        return slot
 
     for record in records:
         try:
             table, column, rid_text = record["t"], record["c"], record["id"]
             hlc, site_text, cl = record["h"], record["s"], record["cl"]
-            prev, value = record.get("p"), record.get("v")
+            slot = slots.get((table, rid_text))
+            site = sites.get(site_text)
         except (KeyError, TypeError, AttributeError):
-            raise _refuse("A change record lacks one of t, id, c, v, h, s, p and cl.") from None
-        info = infos.get(table) if isinstance(table, str) else None
-        if info is None:
-            raise _refuse(f"The records name a table this CoachDesk does not know: {table!r}.")
-        rid = ids.get(rid_text) if isinstance(rid_text, str) else None
-        if rid is None:
-            try:
-                rid = uuid.UUID(rid_text)
-            except (TypeError, ValueError, AttributeError):
-                raise _refuse(f"A change record for {table} has a row id that is not a UUID: {rid_text!r}.") from None
-            ids[rid_text] = rid
-        if table_of.setdefault(rid, table) != table:
-            raise _refuse(f"Row {rid.hex} appears in two tables, {table_of[rid]} and {table}.")
-        if type(hlc) is not int or hlc < 0 or type(cl) is not int or cl < 1:
+            raise _refuse("A change record lacks one of t, id, c, v, h, s, p and cl, or has one of the wrong kind.") \
+                from None
+        columns, private, rid, buckets = slot or slot_of(table, rid_text)
+        if type(hlc) is not int or type(cl) is not int or hlc < 0 or cl < 1:
             raise _refuse(f"A change record for {table} {rid.hex} has a clock or causal length that is not "
                           "a positive whole number.")
-        site = site_of(site_text)
+        if site is None:
+            site = site_of(site_text)
         if hlc > max_hlc:
             max_hlc = hlc
-        buckets = rows.get((table, rid))
-        if buckets is None:
-            buckets = rows[(table, rid)] = {}
         bucket = buckets.get(cl)
         if bucket is None:
             bucket = buckets[cl] = _Bucket()
@@ -211,28 +213,37 @@ def _validate(records: Sequence[Mapping[str, Any]], infos: dict[str, TableInfo])
                 bucket.row_clock = (hlc, site)
             continue
         field_records += 1
-        info_column = info.columns.get(column) if isinstance(column, str) else None
+        info_column = columns.get(column) if type(column) is str else None
         if info_column is None:
-            if column in info.private:  # never ours to take: what this device holds stays
+            if column in private:  # never ours to take: what this device holds stays
                 continue
             raise _refuse(f"The records name a column {table} does not have: {column!r}.")
-        if prev is None:
-            prev_clock = None
-        elif (isinstance(prev, list | tuple) and len(prev) == 2 and type(prev[0]) is int):
-            prev_clock = (prev[0], site_of(prev[1]))
-        else:
-            raise _refuse(f"A change record for {table}.{column} has a previous clock that is not [hlc, site].")
+        prev = record.get("p")
+        if prev is not None:
+            if type(prev) not in (list, tuple) or len(prev) != 2 or type(prev[0]) is not int:
+                raise _refuse(f"A change record for {table}.{column} has a previous clock that is not [hlc, site].")
+            try:
+                prev_site = sites.get(prev[1])
+            except TypeError:
+                prev_site = None
+            prev = (prev[0], prev_site if prev_site is not None else site_of(prev[1]))
+        value = record.get("v")
         if value is None:
             if not info_column.nullable:
                 raise _refuse(f"A change record leaves {table}.{column} of row {rid.hex} empty, "
                               "which the column does not allow.")
-            decoded = None
         else:
             try:
-                decoded = info_column.decode(value)
+                value = info_column.decode(value)
             except ValueRefused as error:
                 raise _refuse(f"The value of {table}.{column} for row {rid.hex} {error}: {value!r}.") from None
-        bucket.fields.setdefault(column, []).append(_Field(hlc, site, prev_clock, decoded, info_column.encode))
+        found = _Field(hlc, site, prev, value, info_column.encode)
+        fields = bucket.fields
+        same_column = fields.get(column)
+        if same_column is None:
+            fields[column] = [found]
+        else:
+            same_column.append(found)
     return rows, field_records, max_hlc, set(sites.values())
 
 
@@ -414,17 +425,35 @@ def _zero(info: TableInfo, name: str, rid: uuid.UUID) -> Any:
 
 
 class _Writes:
-    def __init__(self) -> None:
+    """Everything one merge writes, as rows of plain values, for a few executemany calls."""
+
+    #: Column order of the clock rows below.
+    ROW_CLOCK = ("row_id", "table_name", "hlc", "site_idx", "causal_length", "version")
+    FIELD_CLOCK = ("row_id", "column_name", "hlc", "site_idx", "version", "prev_hlc", "prev_site_idx")
+
+    def __init__(self, index_of: dict[bytes, int]) -> None:
+        self.index_of = index_of
         self.inserts: dict[str, list[dict[str, Any]]] = {}
-        self.updates: dict[str, dict[tuple[str, ...], list[dict[str, Any]]]] = {}
-        self.row_clock_inserts: list[dict[str, Any]] = []
-        self.row_clock_updates: list[dict[str, Any]] = []
-        self.field_clock_inserts: list[dict[str, Any]] = []
-        self.field_clock_updates: list[dict[str, Any]] = []
+        #: table → changed columns → rows of (values of those columns..., id)
+        self.updates: dict[str, dict[tuple[str, ...], list[tuple[Any, ...]]]] = {}
+        self.row_clock_inserts: list[tuple[Any, ...]] = []
+        self.row_clock_updates: list[tuple[Any, ...]] = []
+        self.field_clock_inserts: list[tuple[Any, ...]] = []
+        self.field_clock_updates: list[tuple[Any, ...]] = []
 
     def __bool__(self) -> bool:
         return bool(self.inserts or self.updates or self.row_clock_inserts or self.row_clock_updates
                     or self.field_clock_inserts or self.field_clock_updates)
+
+    def row_clock(self, row: _Row, version: int, *, new: bool) -> None:
+        values = (row.rid, row.info.name, row.hlc, self.index_of[row.site], row.cl, version)
+        (self.row_clock_inserts if new else self.row_clock_updates).append(values)
+
+    def field_clock(self, rid: uuid.UUID, column: str, current: _Field, version: int, *, new: bool) -> None:
+        prev = current.prev
+        values = (rid, column, current.hlc, self.index_of[current.site], version,
+                  None if prev is None else prev[0], None if prev is None else self.index_of[prev[1]])
+        (self.field_clock_inserts if new else self.field_clock_updates).append(values)
 
 
 def merge_records(session: Session, records: Sequence[Mapping[str, Any]]) -> MergeResult:
@@ -482,19 +511,19 @@ def merge_records(session: Session, records: Sequence[Mapping[str, Any]]) -> Mer
             if cid in known:
                 del merger.conflicts[cid]
 
-    writes = _Writes()
+    # Sites first seen here get a local index (the only write before the merge proper).
     site_rows = [{"site_id": s, "name": "", "is_local": False} for s in sorted(sites_named - set(site_of.values()))]
-    for key in order:
-        _plan_row(rows[key], writes, version, result)
-
     if site_rows:
         connection.execute(insert(SyncSite.__table__), site_rows)
         site_of = site_ids(connection)
+    writes = _Writes({site: idx for idx, site in site_of.items()})
+    for key in order:
+        _plan_row(rows[key], writes, version, result)
+
     changed = bool(writes or placeholders or merger.conflicts)
     if changed:
-        index_of = {site: idx for idx, site in site_of.items()}
         try:
-            _write(connection, infos, writes, placeholders, merger.conflicts, index_of, local_idx, version)
+            _write(connection, infos, writes, placeholders, merger.conflicts, local_idx, version)
         except IntegrityError as error:
             raise MergeRefused(
                 "The records clash with rows this database holds (a unique value such as a key is taken by "
@@ -566,35 +595,30 @@ def _add_placeholders(connection: Connection, infos: dict[str, TableInfo], rows:
         named = next_named
 
 
-def _field_clock(rid: uuid.UUID, column: str, current: _Field, version: int) -> dict[str, Any]:
-    return {"row_id": rid, "column_name": column, "hlc": current.hlc, "site": current.site, "version": version,
-            "prev": current.prev}
-
-
 def _plan_row(row: _Row, writes: _Writes, version: int, result: MergeResult) -> None:
     """What to write for one merged row: its values, its row clock and the field clocks that
     differ from what the row clock stands for."""
     info = row.info
     table_name = info.name
     deleted = row.cl % 2 == 0
-    row_clock = (row.hlc, row.site)
+    row_hlc, row_site = row.hlc, row.site
     if not row.exists:
-        missing = [name for name, column in info.columns.items()
-                   if name not in row.fields and not column.nullable and info.table.c[name].default is None]
-        if missing:
-            raise MergeRefused(f"The records for new {table_name} row {row.rid.hex} lack {', '.join(missing)}, "
-                               "which a new row needs.")
+        fields = row.fields
+        if len(fields) < len(info.columns):
+            missing = [name for name, column in info.columns.items()
+                       if name not in fields and not column.nullable and info.table.c[name].default is None]
+            if missing:
+                raise MergeRefused(f"The records for new {table_name} row {row.rid.hex} lack {', '.join(missing)}, "
+                                   "which a new row needs.")
         values: dict[str, Any] = {"id": row.rid, "deleted": deleted}
-        for name, current in row.fields.items():
+        for name, current in fields.items():
             values[name] = current.value
+            if current.prev is not None or current.hlc != row_hlc or current.site != row_site:
+                writes.field_clock(row.rid, name, current, version, new=True)
         writes.inserts.setdefault(table_name, []).append(values)
-        writes.row_clock_inserts.append({"row_id": row.rid, "table_name": table_name, "hlc": row.hlc,
-                                         "site": row.site, "causal_length": row.cl, "version": version})
-        for name, current in row.fields.items():
-            if current.prev is not None or (current.hlc, current.site) != row_clock:
-                writes.field_clock_inserts.append(_field_clock(row.rid, name, current, version))
+        writes.row_clock(row, version, new=True)
         result.rows_created += 1
-        result.fields_applied += len(row.fields)
+        result.fields_applied += len(fields)
         if not deleted:
             result.changes.add("created", table_name)
         return
@@ -611,15 +635,12 @@ def _plan_row(row: _Row, writes: _Writes, version: int, result: MergeResult) -> 
     if deleted != was_deleted:
         changed_values["deleted"] = deleted
     if changed_values:
-        key = tuple(sorted(changed_values))
-        changed_values["b_id"] = row.rid
-        writes.updates.setdefault(table_name, {}).setdefault(key, []).append(changed_values)
+        key = tuple(changed_values)
+        writes.updates.setdefault(table_name, {}).setdefault(key, []).append((*changed_values.values(), row.rid))
 
-    clock_changed = not row.has_clock or row.cl != row.old_cl or row_clock != (row.old_hlc, row.old_site)
+    clock_changed = not row.has_clock or row.cl != row.old_cl or (row_hlc, row_site) != (row.old_hlc, row.old_site)
     if clock_changed:
-        clock_row = {"row_id": row.rid, "table_name": table_name, "hlc": row.hlc, "site": row.site,
-                     "causal_length": row.cl, "version": version}
-        (writes.row_clock_updates if row.has_clock else writes.row_clock_inserts).append(clock_row)
+        writes.row_clock(row, version, new=not row.has_clock)
 
     for name, current in row.fields.items():
         old = row.loaded.get(name)
@@ -627,18 +648,16 @@ def _plan_row(row: _Row, writes: _Writes, version: int, result: MergeResult) -> 
             (current.hlc, current.site, current.prev) != (old.hlc, old.site, old.prev)
             or current.canonical != old.canonical))
         pin = row.pins.get(name)
-        effective = (pin[0], pin[1], pin[2]) if pin is not None else (row.hlc, row.site, None)
-        wanted = (current.hlc, current.site, current.prev)
+        effective = (pin[0], pin[1], pin[2]) if pin is not None else (row_hlc, row_site, None)
         if field_changed:
             result.fields_applied += 1
-        if wanted == effective and not (field_changed and not clock_changed):
+        if (current.hlc, current.site, current.prev) == effective and not (field_changed and not clock_changed):
             continue
         if field_changed:
             field_version = version
         else:  # only pinned, because the row clock moved: the field itself did not change
             field_version = pin[3] if pin is not None else row.clock_version
-        clock = _field_clock(row.rid, name, current, field_version)
-        (writes.field_clock_updates if pin is not None else writes.field_clock_inserts).append(clock)
+        writes.field_clock(row.rid, name, current, field_version, new=pin is None)
 
     if row.old_cl == 0:  # a placeholder now filled by its real records
         if row.cl > 0:
@@ -658,64 +677,115 @@ def _plan_row(row: _Row, writes: _Writes, version: int, result: MergeResult) -> 
 
 def _write(connection: Connection, infos: dict[str, TableInfo], writes: _Writes,
            placeholders: dict[tuple[str, uuid.UUID], dict[str, Any]], conflicts: dict[uuid.UUID, dict[str, Any]],
-           index_of: dict[bytes, int], local_idx: int, version: int) -> None:
+           local_idx: int, version: int) -> None:
     row_clock, field_clock = RowClock.__table__, FieldClock.__table__
     by_table: dict[str, list[dict[str, Any]]] = {}
     for (table_name, _rid), values in placeholders.items():
         by_table.setdefault(table_name, []).append(values)
+    conflict_rows = list(conflicts.values())
+    if conflict_rows:
+        by_table.setdefault(CONFLICT_TABLE, []).extend(conflict_rows)
     for info in infos.values():  # parents before children, so foreign keys hold at every statement
-        stubs = by_table.get(info.name)
-        if stubs:
-            _execute_many(connection, insert(info.table), stubs)
-        new = writes.inserts.get(info.name)
-        if new:
-            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-            for values in new:
-                groups.setdefault(tuple(values), []).append(values)
-            for group in groups.values():
-                _execute_many(connection, insert(info.table), group)
-        for group in writes.updates.get(info.name, {}).values():
-            _execute_many(connection, update(info.table).where(info.table.c.id == bindparam("b_id")), group)
-    if conflicts:
-        _execute_many(connection, insert(SyncConflict.__table__), list(conflicts.values()))
+        for rows in (by_table.get(info.name), writes.inserts.get(info.name)):
+            if rows:
+                _insert_dicts(connection, info.table, rows)
+        for names, rows in writes.updates.get(info.name, {}).items():
+            _bulk_update(connection, info.table, names, ("id",), rows)
 
-    clock_inserts = [
-        {"row_id": c["row_id"], "table_name": c["table_name"], "hlc": c["hlc"], "site_idx": index_of[c["site"]],
-         "causal_length": c["causal_length"], "version": c["version"]}
-        for c in writes.row_clock_inserts
-    ]
-    clock_inserts += [
-        {"row_id": rid, "table_name": table_name, "hlc": 0, "site_idx": local_idx, "causal_length": 0,
-         "version": version}
-        for (table_name, rid) in placeholders
-    ]
-    clock_inserts += [
-        {"row_id": cid, "table_name": CONFLICT_TABLE, "hlc": c["winner_hlc"], "site_idx": local_idx,
-         "causal_length": 1, "version": version}
-        for cid, c in conflicts.items()
-    ]
-    _execute_many(connection, insert(row_clock), clock_inserts)
-    _execute_many(connection, update(row_clock).where(row_clock.c.row_id == bindparam("b_row_id")), [
-        {"b_row_id": c["row_id"], "table_name": c["table_name"], "hlc": c["hlc"], "site_idx": index_of[c["site"]],
-         "causal_length": c["causal_length"], "version": c["version"]}
-        for c in writes.row_clock_updates
-    ])
-
-    def field_row(c: dict[str, Any]) -> dict[str, Any]:
-        prev = c["prev"]
-        return {"hlc": c["hlc"], "site_idx": index_of[c["site"]], "version": c["version"],
-                "prev_hlc": None if prev is None else prev[0],
-                "prev_site_idx": None if prev is None else index_of[prev[1]]}
-
-    _execute_many(connection, insert(field_clock), [
-        {"row_id": c["row_id"], "column_name": c["column_name"], **field_row(c)} for c in writes.field_clock_inserts])
-    _execute_many(
-        connection,
-        update(field_clock).where(field_clock.c.row_id == bindparam("b_row_id"),
-                                  field_clock.c.column_name == bindparam("b_column")),
-        [{"b_row_id": c["row_id"], "b_column": c["column_name"], **field_row(c)} for c in writes.field_clock_updates])
+    clock_inserts = writes.row_clock_inserts
+    clock_inserts += [(rid, table_name, 0, local_idx, 0, version) for (table_name, rid) in placeholders]
+    clock_inserts += [(cid, CONFLICT_TABLE, c["winner_hlc"], local_idx, 1, version) for cid, c in conflicts.items()]
+    _bulk_insert(connection, row_clock, _Writes.ROW_CLOCK, clock_inserts)
+    _bulk_update(connection, row_clock, _Writes.ROW_CLOCK[1:], ("row_id",),
+                 [(*values[1:], values[0]) for values in writes.row_clock_updates])
+    _bulk_insert(connection, field_clock, _Writes.FIELD_CLOCK, writes.field_clock_inserts)
+    _bulk_update(connection, field_clock, _Writes.FIELD_CLOCK[2:], ("row_id", "column_name"),
+                 [(*values[2:], values[0], values[1]) for values in writes.field_clock_updates])
 
 
-def _execute_many(connection: Connection, statement: Any, rows: list[dict[str, Any]], size: int = 5000) -> None:
-    for batch in chunks(rows, size):
-        connection.execute(statement, list(batch))
+# --- bulk statements ---------------------------------------------------------------------
+#
+# On SQLite the rows go straight to the driver's executemany, each value passed through its
+# column type's bind processor: SQLAlchemy's per-row parameter handling would cost more than
+# the writes themselves. Other databases (the hub's PostgreSQL) take Core executemany.
+
+_BATCH = 5000
+
+
+def _processors(connection: Connection, columns: Sequence[Any]) -> list[tuple[int, Any]]:
+    dialect = connection.dialect
+    found = []
+    for i, column in enumerate(columns):
+        processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            found.append((i, processor))
+    return found
+
+
+def _processed(rows: Sequence[tuple[Any, ...]], processors: list[tuple[int, Any]]) -> list[tuple[Any, ...]]:
+    if not processors:
+        return list(rows)
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, processor in processors:
+            values[i] = processor(values[i])
+        out.append(tuple(values))
+    return out
+
+
+def _bulk_insert(connection: Connection, table: Any, names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        for batch in chunks(rows, _BATCH):
+            connection.execute(insert(table), [dict(zip(names, values, strict=True)) for values in batch])
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+           f"VALUES ({', '.join('?' for _ in names)})")
+    processors = _processors(connection, [table.c[n] for n in names])
+    for batch in chunks(rows, _BATCH):
+        connection.exec_driver_sql(sql, _processed(batch, processors))
+
+
+def _bulk_update(connection: Connection, table: Any, names: Sequence[str], keys: Sequence[str],
+                 rows: list[tuple[Any, ...]]) -> None:
+    """UPDATE ``names`` WHERE ``keys``: each row holds the new values, then the key values."""
+    if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        statement = update(table).where(*(table.c[k] == bindparam(f"k_{k}") for k in keys))
+        labels = [*names, *(f"k_{k}" for k in keys)]
+        for batch in chunks(rows, _BATCH):
+            connection.execute(statement, [dict(zip(labels, values, strict=True)) for values in batch])
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    sql = (f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(n)} = ?' for n in names)} "
+           f"WHERE {' AND '.join(f'{quote(k)} = ?' for k in keys)}")
+    processors = _processors(connection, [table.c[n] for n in (*names, *keys)])
+    for batch in chunks(rows, _BATCH):
+        connection.exec_driver_sql(sql, _processed(batch, processors))
+
+
+def _insert_dicts(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert rows given as dicts; columns a row lacks take their defaults."""
+    names = [column.name for column in table.columns]
+    defaults = {}
+    for column in table.columns:
+        default = column.default
+        if default is not None and getattr(default, "is_scalar", False):
+            defaults[column.name] = (False, default.arg)
+        elif default is not None and getattr(default, "is_callable", False):
+            defaults[column.name] = (True, default.arg)
+    tuples = []
+    for values in rows:
+        row = []
+        for name in names:
+            if name in values:
+                row.append(values[name])
+            else:
+                made, default = defaults.get(name, (False, None))
+                row.append(default(None) if made else default)
+        tuples.append(tuple(row))
+    _bulk_insert(connection, table, names, tuples)
