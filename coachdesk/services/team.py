@@ -217,3 +217,60 @@ def open_conflicts(session: Session) -> list[SyncConflict]:
     return list(session.scalars(select(SyncConflict).where(SyncConflict.deleted.is_(False),
                                                            SyncConflict.resolved.is_(False))
                                 .order_by(SyncConflict.table_name, SyncConflict.row_id)))
+
+
+@dataclass(frozen=True)
+class TeamStatus:
+    team: str
+    last_export: str
+    last_import: str
+    open_conflicts: int
+
+
+def team_status(session: Session) -> TeamStatus | None:
+    team = session.get(SyncTeam, 1)
+    if team is None:
+        return None
+    return TeamStatus(team.name, team.last_export, team.last_import, len(open_conflicts(session)))
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """A conflict as a person reviews it: the value kept and the value that lost, side by side."""
+
+    id: Any
+    table: str
+    row_id: Any
+    column: str
+    kept: Any
+    lost: Any
+
+
+def conflict_views(session: Session) -> list[ConflictView]:
+    from sqlalchemy import text
+
+    views = []
+    for conflict in open_conflicts(session):
+        kept = session.execute(text(f'SELECT "{conflict.column_name}" FROM "{conflict.table_name}" WHERE id = :id'),
+                               {"id": conflict.row_id.bytes}).scalar()
+        views.append(ConflictView(conflict.id, conflict.table_name, conflict.row_id, conflict.column_name, kept,
+                                  json.loads(conflict.value)))
+    return views
+
+
+def resolve_conflict(session: Session, conflict_id: Any, take_lost: bool) -> None:
+    """Close a conflict, keeping the current value or bringing the lost one back (an ordinary edit)."""
+    from coachdesk.model import synced_classes
+    from coachdesk.sync.changes import decode_value
+
+    conflict = session.get(SyncConflict, conflict_id)
+    if conflict is None:
+        raise InputError(_("This conflict no longer exists."))
+    if take_lost:
+        cls = next(c for c in synced_classes() if c.__tablename__ == conflict.table_name)
+        row = session.get(cls, conflict.row_id)
+        if row is None:
+            raise InputError(_("The record of this conflict no longer exists."))
+        column = cls.__table__.columns[conflict.column_name]
+        setattr(row, conflict.column_name, decode_value(column, json.loads(conflict.value)))
+    conflict.resolved = True
