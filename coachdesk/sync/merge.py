@@ -20,8 +20,19 @@ that travels like any other. A loser is taken as seen, and so not logged, when
   made or revived with), which whoever deleted that life held.
 
 Otherwise the two writes are taken as concurrent. With one ``prev`` per field this errs on
-the side of logging: a field edited twice on one device between two syncs replaces a value
-its first edit had seen, and a receiver still holding that value logs it as a conflict.
+the side of logging: when a device edits a field twice between two syncs, its second edit
+names the first as ``prev``, so a receiver still holding the value from before both edits
+logs that value although the device had seen it.
+
+A conflict row's id is named from the field and the losing clock, so replicas that log the
+same loss hold the same row; its row clock is (the winner's hlc, the site that logged it),
+so a device sends the conflicts it logged with its own writes, and where two replicas logged
+the same loss against different winners the later winner's row wins whole.
+
+A row may name a parent (a foreign key) whose records have not arrived yet. The merge then
+makes a placeholder: a tombstone with causal length 0, columns at their defaults, never
+sent and left out of :func:`coachdesk.sync.changes.canonical_dump`; the parent's records,
+whenever they come, replace it whole (any causal length beats 0).
 
 The merge writes with Core statements on the session's connection, never through the ORM's
 change capture: a merged field keeps the clock it was written with elsewhere. One merge that
@@ -30,13 +41,15 @@ changes anything takes one new local database version, so the hub can pass the c
 
 from __future__ import annotations
 
+import gc
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, UniqueConstraint, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -415,8 +428,7 @@ def _zero(info: TableInfo, name: str, rid: uuid.UUID) -> Any:
         return date(1970, 1, 1)
     if python_type is str:
         unique = column.unique or any(
-            getattr(c, "columns", None) is not None and list(c.columns) == [column] for c in info.table.constraints
-            if c.__class__.__name__ == "UniqueConstraint")
+            isinstance(c, UniqueConstraint) and list(c.columns) == [column] for c in info.table.constraints)
         return rid.hex if unique else ""
     return python_type()
 
@@ -456,12 +468,32 @@ class _Writes:
         (self.field_clock_inserts if new else self.field_clock_updates).append(values)
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cycle collector: a merge makes an object per field and no cycles, and
+    collections triggered by those allocations would rescan every record, again and again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def merge_records(session: Session, records: Sequence[Mapping[str, Any]]) -> MergeResult:
     """Merge change records into the database, inside the caller's transaction.
 
     Every record is checked first: an unknown table or column, or a value that does not fit
-    its column, raises :class:`coachdesk.errors.InputError` before anything is written.
+    its column, raises :class:`coachdesk.errors.InputError` before anything is written
+    (a merge that fails later, on a unique value already taken, raises :class:`MergeRefused`,
+    also an InputError, and the caller must roll back).
     """
+    with _no_cyclic_gc():
+        return _merge(session, records)
+
+
+def _merge(session: Session, records: Sequence[Mapping[str, Any]]) -> MergeResult:
     infos = table_infos()
     rows_in, field_records, max_hlc, sites_named = _validate(records, infos)
     session.flush()
@@ -542,6 +574,10 @@ def merge_records(session: Session, records: Sequence[Mapping[str, Any]]) -> Mer
     if values:
         connection.execute(update(state_table).where(state_table.c.id == STATE_ID).values(**values))
     result.fields_ignored = max(field_records - result.fields_applied, 0)
+    summary: ChangeSummary = session.info.setdefault("changes", ChangeSummary())
+    for kind in ("created", "updated", "deleted"):
+        for table_name, count in getattr(result.changes, kind).items():
+            summary.add(kind, table_name, count)
     # Later ORM writes in this transaction take a new version and a clock after what arrived.
     session.info.pop("write_stamp", None)
     session.expire_all()

@@ -60,6 +60,9 @@ class SyncPage(QWidget):
         self.last_import = QLabel()
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        # Values sit beside their captions: a Latin device name in a right-to-left page would
+        # otherwise drift to the far side.
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow(_("Device name:"), self.device)
         form.addRow(_("Last export:"), self.last_export)
         form.addRow(_("Last import:"), self.last_import)
@@ -90,8 +93,9 @@ class SyncPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.result)
         layout.addWidget(self.conflicts_heading)
-        layout.addWidget(self.conflicts, 1)
+        layout.addWidget(self.conflicts, 10)
         layout.addLayout(choice)
+        layout.addStretch(1)  # keeps the page together when there is no conflict table
         self.export_button.clicked.connect(self.export)
         self.import_button.clicked.connect(self.import_file)
         self.keep_button.clicked.connect(lambda: self.resolve(take_lost=False))
