@@ -389,3 +389,65 @@ def test_the_hub_passes_everything_on_and_a_new_device_converges(devices):
     assert {r["c"] for r in central if r["t"] == "mentee"} >= {ROW, "name", "region"}
     assert dump(fresh) == dump(hub) == dump(b) == dump(a)
     assert mentee(fresh, first).name == "Amina Bello" and mentee(fresh, second).name == "Ngozi"
+
+
+def test_every_column_type_travels_and_a_grandchild_may_come_first(devices):
+    from datetime import datetime
+
+    from coachdesk.model import (
+        Assessment,
+        AssessmentMode,
+        CapacityRating,
+        Coach,
+        CoachingSession,
+        SessionKind,
+        SessionParticipant,
+    )
+
+    a, b = devices("a"), devices("b")
+    mentee_id = add_mentee(a)
+    with a.write() as session:
+        coach = Coach(name="Musa", languages=["ha", "fr"], email="musa@example.org")
+        session.add(coach)
+        session.flush()
+        visit = CoachingSession(kind=SessionKind.VISIT, title="Board visit", started_at=datetime(2024, 3, 9, 14, 30),
+                                duration_minutes=90, coach_id=coach.id, notes="budget", private_notes="tense")
+        assessment = Assessment(mentee_id=mentee_id, assessed_on=date(2024, 3, 9), facilitator_id=coach.id,
+                                mode=AssessmentMode.GROUP, dream="a strong affiliate")
+        session.add_all([visit, assessment])
+        session.flush()
+        session.add(SessionParticipant(session_id=visit.id, mentee_id=mentee_id))
+    since = version(a)
+    with a.write() as session:
+        rating = CapacityRating(assessment_id=assessment.id, capacity_id=named_id("capacity", "fundraising"),
+                                level=4, priority=2, gaps="no treasurer")
+        session.add(rating)
+
+    early = merge(b, export(a, since))  # the rating alone: its assessment, and that one's mentee, wait
+
+    assert early.placeholders == 2
+    merge(b, export(a))
+    assert dump(a) == dump(b)
+    with b.read() as session:
+        arrived = session.get(CoachingSession, visit.id)
+        assert (arrived.started_at, arrived.kind, arrived.duration_minutes, arrived.private_notes) == (
+            datetime(2024, 3, 9, 14, 30), SessionKind.VISIT, 90, "")
+        assert session.get(CapacityRating, rating.id).level == 4
+        assert session.get(Assessment, assessment.id).mode is AssessmentMode.GROUP
+        assert session.get(Coach, coach.id).email == ""
+
+
+def test_a_unique_key_taken_by_another_row_is_refused_and_rolled_back(devices):
+    from coachdesk.model import CapacityArea
+    from coachdesk.sync.merge import MergeRefused
+
+    a, b = devices("a"), devices("b")
+    for db in (a, b):  # two devices add "the same" custom area, each with its own id
+        with db.write() as session:
+            session.add(CapacityArea(key="local_media", position=9, custom=True))
+    before = table_dump(b)
+
+    with pytest.raises(MergeRefused, match="unique value"):
+        merge(b, export(a))
+
+    assert table_dump(b) == before

@@ -6,6 +6,8 @@ Merging is a join, so imports commute, associate and are idempotent:
 
 - Per row, the higher causal length wins: its liveness, its row clock and the field values
   of that life replace those of an older life. Equal causal lengths keep the later row clock.
+  A row's clock comes from its ``__row__`` record (records without one take the smallest
+  field clock of the row); the ``deleted`` column follows the causal length.
 - Per field, within one life, the higher (hlc, site id) wins; an equal clock is the same
   write; if an equal clock ever came with another value, the larger canonical JSON wins.
 
@@ -36,7 +38,10 @@ whenever they come, replace it whole (any causal length beats 0).
 
 The merge writes with Core statements on the session's connection, never through the ORM's
 change capture: a merged field keeps the clock it was written with elsewhere. One merge that
-changes anything takes one new local database version, so the hub can pass the changes on.
+changes anything takes one new local database version, so the hub can pass the changes on;
+one that changes nothing leaves the database as it was. The local clock moves to the
+latest hlc seen (without a tick, so that a repeated merge stays a no-op); the next local
+write ticks past it.
 """
 
 from __future__ import annotations
@@ -119,6 +124,14 @@ class _Field:
         if self._canonical is None:
             self._canonical = canonical_json(None if self.value is None else self.encode(self.value))
         return self._canonical
+
+
+def _same_value(a: _Field, b: _Field) -> bool:
+    """Whether two fields hold the same value, as it travels (canonical JSON), cheaply."""
+    x, y = a.value, b.value
+    if type(x) is type(y) and not isinstance(x, list | dict | float):
+        return bool(x == y)
+    return a.canonical == b.canonical
 
 
 class _Row:
@@ -326,7 +339,7 @@ class _Merger:
             return
         if older_life and loser.prev is None:
             return
-        if loser.canonical == winner.canonical:
+        if _same_value(loser, winner):
             return
         site_hex = loser.site.hex()
         conflict_id = named_id("conflict", row.info.name, row.rid, column, loser.hlc, site_hex)
@@ -344,8 +357,8 @@ class _Merger:
         if current is None:
             return incoming
         if incoming.hlc == current.hlc and incoming.site == current.site:
-            if incoming.canonical > current.canonical:  # cannot happen: one write, one value
-                return incoming
+            if not _same_value(incoming, current) and incoming.canonical > current.canonical:
+                return incoming  # cannot happen (one write, one value), but must not depend on order
             return current
         if (incoming.hlc, incoming.site) > (current.hlc, current.site):
             self.log_if_lost(row, column, current, incoming, older_life=False)
@@ -665,7 +678,7 @@ def _plan_row(row: _Row, writes: _Writes, version: int, result: MergeResult) -> 
         old = row.loaded.get(name)
         if current is old:
             continue
-        if old is None or current.canonical != old.canonical:
+        if old is None or not _same_value(current, old):
             changed_values[name] = current.value
     value_changed = bool(changed_values)
     if deleted != was_deleted:
@@ -682,7 +695,7 @@ def _plan_row(row: _Row, writes: _Writes, version: int, result: MergeResult) -> 
         old = row.loaded.get(name)
         field_changed = old is None or (current is not old and (
             (current.hlc, current.site, current.prev) != (old.hlc, old.site, old.prev)
-            or current.canonical != old.canonical))
+            or not _same_value(current, old)))
         pin = row.pins.get(name)
         effective = (pin[0], pin[1], pin[2]) if pin is not None else (row_hlc, row_site, None)
         if field_changed:
