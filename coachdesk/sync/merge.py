@@ -54,31 +54,27 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, UniqueConstraint, bindparam, insert, select, update
+from sqlalchemy import Connection, UniqueConstraint, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coachdesk.errors import InputError
 from coachdesk.model import FieldClock, RowClock, SyncConflict, SyncSite, SyncState, named_id
 from coachdesk.store.changes import STATE_ID, ChangeSummary
-from coachdesk.sync.changes import (
-    ROW,
-    TableInfo,
-    ValueRefused,
-    canonical_json,
-    chunks,
-    site_ids,
-    table_infos,
+from coachdesk.sync.bulk import _bulk_insert, _bulk_update, _insert_dicts
+from coachdesk.sync.changes import TableInfo, chunks, site_ids, table_infos
+from coachdesk.sync.incoming import (
+    Clock,
+    MergeRefused,
+    _Bucket,
+    _Field,
+    _Row,
+    _same_value,
+    _validate,
 )
 
+__all__ = ["MergeRefused", "MergeResult", "merge_records"]
+
 CONFLICT_TABLE = SyncConflict.__tablename__
-_SITE_BYTES = 16
-
-Clock = tuple[int, bytes]
-
-
-class MergeRefused(InputError):
-    """The records cannot be merged here; the caller's transaction must be rolled back."""
 
 
 @dataclass
@@ -100,177 +96,6 @@ class MergeResult:
     @property
     def tables(self) -> set[str]:
         return self.changes.tables
-
-
-class _Field:
-    """One field's state: value, clock and the clock of the value it replaced."""
-
-    __slots__ = ("hlc", "site", "prev", "value", "encode", "_canonical")
-
-    def __init__(self, hlc: int, site: bytes, prev: Clock | None, value: Any, encode: Any) -> None:
-        self.hlc = hlc
-        self.site = site
-        self.prev = prev
-        self.value = value
-        self.encode = encode
-        self._canonical: str | None = None
-
-    @property
-    def clock(self) -> Clock:
-        return (self.hlc, self.site)
-
-    @property
-    def canonical(self) -> str:
-        if self._canonical is None:
-            self._canonical = canonical_json(None if self.value is None else self.encode(self.value))
-        return self._canonical
-
-
-def _same_value(a: _Field, b: _Field) -> bool:
-    """Whether two fields hold the same value, as it travels (canonical JSON), cheaply."""
-    x, y = a.value, b.value
-    if type(x) is type(y) and not isinstance(x, list | dict | float):
-        return bool(x == y)
-    return a.canonical == b.canonical
-
-
-class _Row:
-    __slots__ = ("info", "rid", "exists", "has_clock", "cl", "hlc", "site", "clock_version", "fields",
-                 "loaded", "pins", "deleted", "old_cl", "old_hlc", "old_site")
-
-    def __init__(self, info: TableInfo, rid: uuid.UUID) -> None:
-        self.info = info
-        self.rid = rid
-        self.exists = False
-        self.has_clock = False
-        self.cl = 0
-        self.hlc = 0
-        self.site = b""
-        self.clock_version = 0
-        self.fields: dict[str, _Field] = {}
-        #: The fields as the database held them before the merge.
-        self.loaded: dict[str, _Field] = {}
-        #: column → (hlc, site, prev, version) of the field clocks stored.
-        self.pins: dict[str, tuple[int, bytes, Clock | None, int]] = {}
-        self.deleted = False
-        #: The causal length and row clock the database held before the merge.
-        self.old_cl = 0
-        self.old_hlc = 0
-        self.old_site = b""
-
-
-class _Bucket:
-    """The incoming records of one row at one causal length."""
-
-    __slots__ = ("row_clock", "fields")
-
-    def __init__(self) -> None:
-        self.row_clock: Clock | None = None
-        self.fields: dict[str, list[_Field]] = {}
-
-
-# --- validation --------------------------------------------------------------------------
-
-
-def _refuse(message: str) -> MergeRefused:
-    return MergeRefused(message)
-
-
-def _validate(records: Sequence[Mapping[str, Any]], infos: dict[str, TableInfo]) -> tuple[
-        dict[tuple[str, uuid.UUID], dict[int, _Bucket]], int, int, set[bytes]]:
-    """Check every record and group them by row and causal length; nothing is written here.
-
-    Returns the groups, the number of field records, the highest hlc and every site id named.
-    """
-    rows: dict[tuple[str, uuid.UUID], dict[int, _Bucket]] = {}
-    #: (table, id as sent) → (the table's columns, its private columns, the row id, its groups)
-    slots: dict[tuple[Any, Any], tuple[dict[str, Any], frozenset[str], uuid.UUID, dict[int, _Bucket]]] = {}
-    table_of: dict[uuid.UUID, str] = {}
-    sites: dict[Any, bytes] = {}
-    max_hlc = 0
-    field_records = 0
-
-    def site_of(text: Any) -> bytes:
-        try:
-            site = bytes.fromhex(text)
-        except (TypeError, ValueError):
-            site = b""
-        if len(site) != _SITE_BYTES:
-            raise _refuse(f"A change record names a site that is not 32 hexadecimal digits: {text!r}.")
-        sites[text] = site
-        return site
-
-    def slot_of(table: Any, rid_text: Any) -> tuple[dict[str, Any], frozenset[str], uuid.UUID, dict[int, _Bucket]]:
-        info = infos.get(table) if isinstance(table, str) else None
-        if info is None:
-            raise _refuse(f"The records name a table this CoachDesk does not know: {table!r}.")
-        try:
-            rid = uuid.UUID(rid_text)
-        except (TypeError, ValueError, AttributeError):
-            raise _refuse(f"A change record for {table} has a row id that is not a UUID: {rid_text!r}.") from None
-        if table_of.setdefault(rid, table) != table:
-            raise _refuse(f"Row {rid.hex} appears in two tables, {table_of[rid]} and {table}.")
-        buckets = rows.setdefault((table, rid), {})
-        slot = slots[(table, rid_text)] = (info.columns, info.private, rid, buckets)
-        return slot
-
-    for record in records:
-        try:
-            table, column, rid_text = record["t"], record["c"], record["id"]
-            hlc, site_text, cl = record["h"], record["s"], record["cl"]
-            slot = slots.get((table, rid_text))
-            site = sites.get(site_text)
-        except (KeyError, TypeError, AttributeError):
-            raise _refuse("A change record lacks one of t, id, c, v, h, s, p and cl, or has one of the wrong kind.") \
-                from None
-        columns, private, rid, buckets = slot or slot_of(table, rid_text)
-        if type(hlc) is not int or type(cl) is not int or hlc < 0 or cl < 1:
-            raise _refuse(f"A change record for {table} {rid.hex} has a clock or causal length that is not "
-                          "a positive whole number.")
-        if site is None:
-            site = site_of(site_text)
-        if hlc > max_hlc:
-            max_hlc = hlc
-        bucket = buckets.get(cl)
-        if bucket is None:
-            bucket = buckets[cl] = _Bucket()
-        if column == ROW:
-            if bucket.row_clock is None or (hlc, site) > bucket.row_clock:
-                bucket.row_clock = (hlc, site)
-            continue
-        field_records += 1
-        info_column = columns.get(column) if type(column) is str else None
-        if info_column is None:
-            if column in private:  # never ours to take: what this device holds stays
-                continue
-            raise _refuse(f"The records name a column {table} does not have: {column!r}.")
-        prev = record.get("p")
-        if prev is not None:
-            if type(prev) not in (list, tuple) or len(prev) != 2 or type(prev[0]) is not int:
-                raise _refuse(f"A change record for {table}.{column} has a previous clock that is not [hlc, site].")
-            try:
-                prev_site = sites.get(prev[1])
-            except TypeError:
-                prev_site = None
-            prev = (prev[0], prev_site if prev_site is not None else site_of(prev[1]))
-        value = record.get("v")
-        if value is None:
-            if not info_column.nullable:
-                raise _refuse(f"A change record leaves {table}.{column} of row {rid.hex} empty, "
-                              "which the column does not allow.")
-        else:
-            try:
-                value = info_column.decode(value)
-            except ValueRefused as error:
-                raise _refuse(f"The value of {table}.{column} for row {rid.hex} {error}: {value!r}.") from None
-        found = _Field(hlc, site, prev, value, info_column.encode)
-        fields = bucket.fields
-        same_column = fields.get(column)
-        if same_column is None:
-            fields[column] = [found]
-        else:
-            same_column.append(found)
-    return rows, field_records, max_hlc, set(sites.values())
 
 
 # --- the local state ---------------------------------------------------------------------
@@ -752,89 +577,3 @@ def _write(connection: Connection, infos: dict[str, TableInfo], writes: _Writes,
                  [(*values[2:], values[0], values[1]) for values in writes.field_clock_updates])
 
 
-# --- bulk statements ---------------------------------------------------------------------
-#
-# On SQLite the rows go straight to the driver's executemany, each value passed through its
-# column type's bind processor: SQLAlchemy's per-row parameter handling would cost more than
-# the writes themselves. Other databases (the hub's PostgreSQL) take Core executemany.
-
-_BATCH = 5000
-
-
-def _processors(connection: Connection, columns: Sequence[Any]) -> list[tuple[int, Any]]:
-    dialect = connection.dialect
-    found = []
-    for i, column in enumerate(columns):
-        processor = column.type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            found.append((i, processor))
-    return found
-
-
-def _processed(rows: Sequence[tuple[Any, ...]], processors: list[tuple[int, Any]]) -> list[tuple[Any, ...]]:
-    if not processors:
-        return list(rows)
-    out = []
-    for row in rows:
-        values = list(row)
-        for i, processor in processors:
-            values[i] = processor(values[i])
-        out.append(tuple(values))
-    return out
-
-
-def _bulk_insert(connection: Connection, table: Any, names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    if connection.dialect.name != "sqlite":
-        for batch in chunks(rows, _BATCH):
-            connection.execute(insert(table), [dict(zip(names, values, strict=True)) for values in batch])
-        return
-    quote = connection.dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-           f"VALUES ({', '.join('?' for _ in names)})")
-    processors = _processors(connection, [table.c[n] for n in names])
-    for batch in chunks(rows, _BATCH):
-        connection.exec_driver_sql(sql, _processed(batch, processors))
-
-
-def _bulk_update(connection: Connection, table: Any, names: Sequence[str], keys: Sequence[str],
-                 rows: list[tuple[Any, ...]]) -> None:
-    """UPDATE ``names`` WHERE ``keys``: each row holds the new values, then the key values."""
-    if not rows:
-        return
-    if connection.dialect.name != "sqlite":
-        statement = update(table).where(*(table.c[k] == bindparam(f"k_{k}") for k in keys))
-        labels = [*names, *(f"k_{k}" for k in keys)]
-        for batch in chunks(rows, _BATCH):
-            connection.execute(statement, [dict(zip(labels, values, strict=True)) for values in batch])
-        return
-    quote = connection.dialect.identifier_preparer.quote
-    sql = (f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(n)} = ?' for n in names)} "
-           f"WHERE {' AND '.join(f'{quote(k)} = ?' for k in keys)}")
-    processors = _processors(connection, [table.c[n] for n in (*names, *keys)])
-    for batch in chunks(rows, _BATCH):
-        connection.exec_driver_sql(sql, _processed(batch, processors))
-
-
-def _insert_dicts(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Insert rows given as dicts; columns a row lacks take their defaults."""
-    names = [column.name for column in table.columns]
-    defaults = {}
-    for column in table.columns:
-        default = column.default
-        if default is not None and getattr(default, "is_scalar", False):
-            defaults[column.name] = (False, default.arg)
-        elif default is not None and getattr(default, "is_callable", False):
-            defaults[column.name] = (True, default.arg)
-    tuples = []
-    for values in rows:
-        row = []
-        for name in names:
-            if name in values:
-                row.append(values[name])
-            else:
-                made, default = defaults.get(name, (False, None))
-                row.append(default(None) if made else default)
-        tuples.append(tuple(row))
-    _bulk_insert(connection, table, names, tuples)
