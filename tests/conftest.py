@@ -9,6 +9,8 @@ import pytest
 from coachdesk.services.workspace import open_workspace
 from coachdesk.store.database import Database
 
+pytest_plugins = ["pg_server"]
+
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:

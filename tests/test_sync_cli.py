@@ -29,10 +29,12 @@ def dump(path: Path) -> dict:
 
 
 @pytest.fixture
-def team(tmp_path, capsys):
-    """A hub and two devices that joined it; device A holds 12 demo mentees."""
+def team(tmp_path, capsys, hub_db_url):
+    """A hub (on SQLite, then on PostgreSQL) and two devices that joined it; device A holds 12 demo mentees."""
     hub = tmp_path / "hub"
-    assert run(capsys, "hub", "init", "--hub-dir", str(hub), "--name", "Kano circuit")[0] == 0
+    url = ["--db-url", hub_db_url] if hub_db_url else []
+    code, _out, err = run(capsys, "hub", "init", "--hub-dir", str(hub), "--name", "Kano circuit", *url)
+    assert code == 0, err
     devices = {}
     for name in ("a", "b"):
         path = tmp_path / f"{name}.sqlite"
@@ -212,3 +214,16 @@ def test_a_conflict_shows_on_both_devices(team, tmp_path, capsys):
     assert listed["a"][0]["column"] == "name"
     assert listed["a"][0]["losing_value"] in ("Name from A", "Name from B")
     shutil.rmtree(hub / "quarantine", ignore_errors=True)
+
+
+@pytest.mark.parametrize("url, message", [
+    ("postgresql+psycopg://coach:secret@127.0.0.1:1/team", "could not be opened"),
+    ("mysql://db.example.org/team", "SQLite or PostgreSQL"),
+    ("not a url", "is not a database URL"),
+])
+def test_a_hub_on_a_database_that_does_not_work_is_refused_and_leaves_nothing(tmp_path, capsys, url, message):
+    hub = tmp_path / "hub"
+    code, _out, err = run(capsys, "hub", "init", "--hub-dir", str(hub), "--db-url", url)
+    assert code == 2 and message in err
+    assert "secret" not in err  # a password in the URL is never printed
+    assert not hub.exists()

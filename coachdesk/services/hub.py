@@ -35,8 +35,41 @@ class Hub:
     secret: bytes
 
     def open(self) -> Database:
-        db, _result = open_database(self.db_url)
-        return db
+        return open_hub_database(self.db_url)
+
+
+def _shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for the message
+        return url
+
+
+def open_hub_database(url: str) -> Database:
+    """The hub's database, or one sentence saying why it cannot be opened (never a traceback)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise InputError(_("“{url}” is not a database URL; give e.g. postgresql+psycopg://user@host/team.").format(
+            url=url)) from None
+    if backend not in ("sqlite", "postgresql"):
+        raise InputError(_("A hub keeps its data in SQLite or PostgreSQL, and “{url}” is neither.").format(
+            url=_shown_url(url)))
+    try:
+        db, _result = open_database(url)
+    except (ImportError, NoSuchModuleError):
+        raise InputError(_("PostgreSQL support is not installed; install it with: pip install 'coachdesk[hub]'."))\
+            from None
+    except OperationalError as error:
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        raise InputError(_("The hub's database {url} could not be opened: {reason}").format(
+            url=_shown_url(url), reason=reason)) from None
+    return db
 
 
 def _config_path(folder: Path) -> Path:
@@ -49,15 +82,22 @@ def init_hub(folder: Path, name: str = "CoachDesk team", db_url: str = "") -> Pa
 
     if _config_path(folder).exists():
         raise InputError(_("{folder} already holds a hub.").format(folder=folder))
+    made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
+    url = db_url or f"sqlite:///{(folder / 'hub.sqlite').resolve()}"
+    # The database first: a URL that does not work leaves no half-made hub behind.
+    try:
+        db = open_hub_database(url)
+    except InputError:
+        if made:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     keys = DeviceKeys.generate()
     save_keys(folder / KEYS, keys)
     secret = os.urandom(32)
-    url = db_url or f"sqlite:///{(folder / 'hub.sqlite').resolve()}"
     with atomic_write(_config_path(folder), "w", encoding="utf-8") as handle:
         json.dump({"format": 1, "name": name, "db_url": url, "secret": secret.hex()}, handle, indent=2)
     os.chmod(_config_path(folder), 0o600)
-    db, _result = open_database(url)
     try:
         with db.write() as session:
             state = session.get(SyncState, STATE_ID)
