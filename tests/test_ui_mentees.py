@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel as QLabelType
 from sqlalchemy import select
 
 from coachdesk.i18n import format_date
@@ -409,4 +410,49 @@ def test_archiving_from_the_mentee_page_asks_and_marks_the_page(qtbot, page, ui_
     qtbot.mouseClick(view.edit_button, Qt.MouseButton.LeftButton)
     dialog = view.findChild(MenteeDialog)
     assert dialog.name.text() == "Bruno Costa" and dialog.stage.currentText() == "Planning"
+    dialog.reject()
+
+
+def test_merge_duplicates_shows_both_side_by_side_and_keeps_the_chosen_one(qtbot, page, ui_context, people,
+                                                                           answers):
+    from coachdesk.ui.dialogs.merge_duplicates import MergeDuplicatesDialog
+
+    asked, replies = answers
+    with ui_context.db.write() as s:
+        twin = save_mentee(s, MenteeForm("amina BELLO", MenteeKind.PERSON, "", "Kano", ["ha"],
+                                         JourneyStage.FIRST_CONTACT))
+        row = CoachingSession(id=uuid7(), title="Editathon", started_at=datetime(2026, 10, 1, 9))
+        s.add(row)
+        s.flush()
+        s.add(SessionParticipant(id=named_id(row.id, twin), session_id=row.id, mentee_id=twin))
+    page.apply_filter()
+    select_row(page, "Amina Bello")
+    qtbot.mouseClick(page.merge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.findChild(MergeDuplicatesDialog) is not None)
+    dialog = page.findChild(MergeDuplicatesDialog)
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 0).text() == "amina BELLO"
+    shown = [dialog.side_by_side.itemAtPosition(r, c).widget().text() for r in (0, 2, 4) for c in (1, 2)]
+    assert shown == ["Amina Bello", "amina BELLO", "West Africa", "Kano", "0", "1"]
+    replies.append(False)  # cancelled at the question: nothing changes
+    qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    assert "Merge “amina BELLO” into “Amina Bello”" in asked[0] and "1 session" in asked[0]
+    assert dialog.isVisible() and "amina BELLO" in names(page)
+    replies.append(True)
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "amina BELLO" not in names(page))
+    assert "Amina Bello" in names(page)
+    with ui_context.db.read() as s:
+        assert s.get(Mentee, twin).deleted
+        kept = s.get(Mentee, people["Amina Bello"])
+        assert kept.region == "West Africa"
+        assert s.scalar(select(SessionParticipant.mentee_id).where(SessionParticipant.deleted.is_(False))) == kept.id
+
+
+def test_merge_duplicates_says_so_when_no_name_is_alike(qtbot, page):
+    select_row(page, "Bruno Costa")
+    dialog = page.merge_duplicates()
+    assert not dialog.table.isVisible() and not dialog.merge_button.isEnabled()
+    assert "No other mentee of the kind “Person” has a name like “Bruno Costa”." in [
+        label.text() for label in dialog.findChildren(type(dialog.findChild(QLabelType)))]
     dialog.reject()

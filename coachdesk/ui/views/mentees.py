@@ -28,6 +28,7 @@ from coachdesk.services.mentees import MenteeFilter, MenteeRow, set_archived
 from coachdesk.services.vocabulary import choices
 from coachdesk.ui.context import UiContext, touches
 from coachdesk.ui.dialogs.mentee_dialog import MenteeDialog
+from coachdesk.ui.dialogs.merge_duplicates import MergeDuplicatesDialog
 from coachdesk.ui.models.mentee_table import MenteeTableModel
 from coachdesk.ui.views import mentee_page
 from coachdesk.ui.views.mentee_page import MenteePage
@@ -145,8 +146,11 @@ class MenteesPage(QWidget):
         self.edit_button.clicked.connect(self.edit_mentee)
         self.archive_button = QPushButton(_("A&rchive"))
         self.archive_button.clicked.connect(self.toggle_archived)
+        self.merge_button = QPushButton(_("&Merge duplicates…"))
+        self.merge_button.setToolTip(_("Merge the chosen mentee with one entered twice, e.g. on another device"))
+        self.merge_button.clicked.connect(self.merge_duplicates)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.open_button, self.edit_button, self.archive_button):
+        for button in (self.add_button, self.open_button, self.edit_button, self.archive_button, self.merge_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -223,7 +227,7 @@ class MenteesPage(QWidget):
 
     def _update_buttons(self, *_args: object) -> None:
         row = self.selected_row()
-        for button in (self.open_button, self.edit_button, self.archive_button):
+        for button in (self.open_button, self.edit_button, self.archive_button, self.merge_button):
             button.setEnabled(row is not None)
         self.archive_button.setText(_("Unarch&ive") if row is not None and row.archived else _("A&rchive"))
 
@@ -307,6 +311,16 @@ class MenteesPage(QWidget):
             return None
         dialog = MenteeDialog(self.context, row.id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def merge_duplicates(self) -> MergeDuplicatesDialog | None:
+        row = self.selected_row()
+        if row is None:
+            return None
+        dialog = MergeDuplicatesDialog(self.context, row.id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._show_saved(dialog.kept_id))
         dialog.open()
         return dialog
 
