@@ -95,6 +95,16 @@ def text_direction(language: str | None = None) -> str:
     return "rtl" if locale.text_direction == "rtl" else "ltr"
 
 
+def isolated(value: object) -> str:
+    """``value`` as text for a sentence, keeping its own direction in a right-to-left language.
+
+    A path or a Latin name placed in an Arabic sentence would otherwise have its leading slash
+    or its punctuation drawn at the wrong end; Unicode's first-strong isolate keeps it whole.
+    """
+    text = str(value)
+    return f"\u2068{text}\u2069" if text_direction() == "rtl" else text
+
+
 def language_name(code: str, in_language: str | None = None) -> str:
     """The name of language ``code``, written in ``in_language`` (default: the active one)."""
     try:

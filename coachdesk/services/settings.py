@@ -30,6 +30,8 @@ class Settings:
     last_sync: str = ""
     #: Minutes without input before the app locks; 0 never locks.
     lock_after_minutes: int = 15
+    #: A synced cloud folder or network share shared with the hub; empty: no folder is watched.
+    watched_folder: str = ""
 
     def effective_device_name(self) -> str:
         import socket

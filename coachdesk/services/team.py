@@ -25,6 +25,10 @@ from coachdesk.store.migrate import head_revision
 INVITATION_FORMAT = 1
 
 
+class NotFromOurHub(InputError):
+    """A bundle this device could open that is not a central export of its team's hub."""
+
+
 def keys_path(db: Database) -> Path:
     """A device's keys live beside its database; their public half names the device's site."""
     if db.path is None:
@@ -137,10 +141,17 @@ class ExportResult:
     records: int
     rows: int
     to_version: int
+    #: False when ``only_if_new`` found nothing new to write and left ``path`` as it was.
+    written: bool = True
 
 
-def export_for_hub(db: Database, out: Path, device_name: str = "") -> ExportResult:
-    """Write what this device changed since the hub last acknowledged, encrypted for the hub."""
+def export_for_hub(db: Database, out: Path, device_name: str = "", *, only_if_new: bool = False) -> ExportResult:
+    """Write what this device changed since the hub last acknowledged, encrypted for the hub.
+
+    With ``only_if_new``, an existing ``out`` is left alone when there is nothing the hub has not
+    acknowledged, or when the bundle would come out byte for byte the same (bundles are
+    deterministic): a shared folder then sees no new file to copy.
+    """
     from coachdesk.sync.bundle import write_bundle, write_bundle_file
     from coachdesk.sync.changes import changed_rows_since
     from coachdesk.sync.keys import PublicKeys
@@ -154,13 +165,25 @@ def export_for_hub(db: Database, out: Path, device_name: str = "") -> ExportResu
         hub_keys = PublicKeys(sign=hub.sign_public, box=hub.box_public)
         proof = _proof(team.invitation_secret, keys.public().sign)
         from_version = hub.acked_version
+    rows = len({(r["t"], r["id"]) for r in records})
+    if only_if_new and not records and out.is_file():
+        return ExportResult(out, 0, 0, to_version, written=False)
     data = write_bundle(records, signer=keys, recipients=[hub_keys], kind="device", schema_version=head_revision(),
                         from_version=from_version, to_version=to_version,
                         extra={"invitation_proof": proof, "device_name": device_name})
+    if only_if_new and _same_bytes(out, data):
+        return ExportResult(out, len(records), rows, to_version, written=False)
     write_bundle_file(out, data)
     with db.write() as session:
         session.get(SyncTeam, 1).last_export = datetime.now().isoformat(timespec="seconds")
-    return ExportResult(out, len(records), len({(r["t"], r["id"]) for r in records}), to_version)
+    return ExportResult(out, len(records), rows, to_version)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 @dataclass
@@ -198,7 +221,7 @@ def import_central(db: Database, path: Path) -> ImportResult:
     with db.write() as session:
         team, hub = _team(session)
         if bytes(manifest.sender.sign) != bytes(hub.sign_public) or manifest.kind != "central":
-            raise InputError(_("{file} is not a central export from your team's hub.").format(file=path.name))
+            raise NotFromOurHub(_("{file} is not a central export from your team's hub.").format(file=path.name))
         _check_schema(manifest)
         if session.get(SeenBundle, manifest.bundle_id) is not None:
             return ImportResult(path, skipped=True)

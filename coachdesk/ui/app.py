@@ -78,11 +78,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def build_context(db: Database, settings: Settings) -> UiContext:
+    from coachdesk.ui.folder_sync import FolderSync
     from coachdesk.ui.fonts import load_bundled_fonts
 
     load_bundled_fonts()
     bus = ChangeBus()
-    return UiContext(db=db, tasks=TaskRunner(db, bus), changes=bus, navigator=Navigator(), settings=settings)
+    tasks = TaskRunner(db, bus)
+    return UiContext(db=db, tasks=tasks, changes=bus, navigator=Navigator(), settings=settings,
+                     folder_sync=FolderSync(db, tasks, bus, settings))
 
 
 class Shell:
@@ -191,6 +194,7 @@ def run_app(database: Path | None) -> int:
         shell.window = window
         window.attach(context)
         shells.append(shell)
+        context.folder_sync.start()
         offer_drafts(window, context)
 
     after_first_paint(window, finish_start)

@@ -1,5 +1,6 @@
 """The narrow set of things a page or dialog may use: the database, the task runner, the change
-bus, navigation requests and the person's settings. Never "the app" or the main window."""
+bus, navigation requests, the person's settings and the watched folder's sync. Never "the app" or
+the main window."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 if TYPE_CHECKING:
     from coachdesk.services.settings import Settings
     from coachdesk.store.database import Database
+    from coachdesk.ui.folder_sync import FolderSync
     from coachdesk.ui.tasks import ChangeBus, TaskRunner
 
 
@@ -33,6 +35,8 @@ class UiContext:
     changes: ChangeBus
     navigator: Navigator
     settings: Settings
+    #: Syncs through the watched folder, if the settings name one.
+    folder_sync: FolderSync
 
 
 def touches(summary: object, *tables: str) -> bool:
