@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint pot catalogs screenshots clean
+.PHONY: run test bench lint pot catalogs screenshots fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,8 @@ pot: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+## Rebuild the PDF font (Noto Sans with Arabic, Devanagari and Bengali merged) after updating Noto.
+fonts: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'fonttools>=4.40,<5'
+	$(BIN)/python packaging/merge_fonts.py

@@ -8,6 +8,9 @@ for every string produced afterwards.
 from __future__ import annotations
 
 import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,11 +25,18 @@ SOURCE_LANGUAGE = "en"
 
 _translations: _gettext.NullTranslations = _gettext.NullTranslations()
 _locale: Locale = Locale.parse(SOURCE_LANGUAGE)
+#: A language for this thread only (a handout printed in Hindi while the app speaks English).
+_override: ContextVar[tuple[_gettext.NullTranslations, Locale] | None] = ContextVar("coachdesk_language",
+                                                                                     default=None)
+
+
+def _active() -> tuple[_gettext.NullTranslations, Locale]:
+    return _override.get() or (_translations, _locale)
 
 
 def _(message: str) -> str:
     """Translate ``message`` into the active language."""
-    return _translations.gettext(message)
+    return _active()[0].gettext(message)
 
 
 def N_(message: str) -> str:
@@ -35,11 +45,11 @@ def N_(message: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translations.ngettext(singular, plural, n)
+    return _active()[0].ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
-    return _translations.pgettext(context, message)
+    return _active()[0].pgettext(context, message)
 
 
 def find_catalog(language: str, folder: Path | None = None) -> Path | None:
@@ -58,15 +68,35 @@ def set_language(language: str, folder: Path | None = None) -> None:
     numbers still follow its conventions.
     """
     global _translations, _locale
-    _locale = parse_locale(language)
-    catalog = find_catalog(str(_locale), folder) or find_catalog(_locale.language, folder)
+    _translations, _locale = _load(language, folder)
+
+
+def _load(language: str, folder: Path | None = None) -> tuple[_gettext.NullTranslations, Locale]:
+    locale = parse_locale(language)
+    catalog = find_catalog(str(locale), folder) or find_catalog(locale.language, folder)
     if catalog is None:
-        _translations = _gettext.NullTranslations()
-        return
+        return _gettext.NullTranslations(), locale
     from babel.support import Translations
 
     with catalog.open("rb") as handle:
-        _translations = Translations(handle, domain=DOMAIN)
+        return Translations(handle, domain=DOMAIN), locale
+
+
+@contextmanager
+def use_language(language: str) -> Iterator[None]:
+    """Speak ``language`` in this thread until the block ends; other threads keep theirs."""
+    token = _override.set(_load(language))
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+def shipped_languages(folder: Path | None = None) -> list[str]:
+    """The languages with a catalog, English (the source) first."""
+    folder = folder or catalogs_dir()
+    found = sorted(p.parent.parent.name for p in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    return [SOURCE_LANGUAGE, *(code for code in found if code != SOURCE_LANGUAGE)]
 
 
 def parse_locale(code: str) -> Locale:
@@ -86,12 +116,12 @@ def is_language_code(code: str) -> bool:
 
 
 def current_language() -> str:
-    return str(_locale)
+    return str(_active()[1])
 
 
 def text_direction(language: str | None = None) -> str:
     """``"rtl"`` or ``"ltr"`` for ``language`` (default: the active one)."""
-    locale = parse_locale(language) if language else _locale
+    locale = parse_locale(language) if language else _active()[1]
     return "rtl" if locale.text_direction == "rtl" else "ltr"
 
 
@@ -111,23 +141,48 @@ def language_name(code: str, in_language: str | None = None) -> str:
         locale = parse_locale(code)
     except ValueError:
         return code
-    display = parse_locale(in_language) if in_language else _locale
+    display = parse_locale(in_language) if in_language else _active()[1]
     return locale.get_display_name(display) or code
 
 
 def format_date(value: date, form: str = "medium") -> str:
     from babel import dates
 
-    return dates.format_date(value, format=form, locale=_locale)
+    return dates.format_date(value, format=form, locale=_active()[1])
 
 
 def format_datetime(value: datetime, form: str = "medium") -> str:
     from babel import dates
 
-    return dates.format_datetime(value, format=form, locale=_locale)
+    return dates.format_datetime(value, format=form, locale=_active()[1])
 
 
 def format_number(value: float | int) -> str:
     from babel import numbers
 
-    return numbers.format_decimal(value, locale=_locale)
+    return numbers.format_decimal(value, locale=_active()[1])
+
+
+def format_percent(value: float) -> str:
+    """``value`` (0.25 for a quarter) as a percentage in the active language."""
+    from babel import numbers
+
+    return numbers.format_percent(value, locale=_active()[1])
+
+
+def format_decimal(value: float, digits: int = 1) -> str:
+    from babel import numbers
+
+    return numbers.format_decimal(round(value, digits), format=f"#,##0.{'0' * digits}" if digits else "#,##0",
+                                  locale=_active()[1])
+
+
+def territory(language: str | None = None) -> str:
+    """The country a language is most used in when it names none (``ar`` → ``EG``, ``en`` → ``US``)."""
+    from babel.core import get_global
+
+    locale = parse_locale(language) if language else _active()[1]
+    if locale.territory:
+        return locale.territory
+    likely = get_global("likely_subtags").get(locale.language, "")
+    return likely.split("_")[-1] if "_" in likely else ""

@@ -93,3 +93,25 @@ def test_arabic_catalog_translates_the_interface(tmp_path):
     assert i18n._("Today") == "اليوم"
     assert "{count}" not in i18n.ngettext("{count} mentee", "{count} mentees", 11).format(count=11)
     assert i18n.ngettext("{count} mentee", "{count} mentees", 11).format(count=11).startswith("11")
+
+
+def test_a_language_for_one_block_does_not_change_the_apps_language():
+    import threading
+    from datetime import date
+
+    from coachdesk.i18n import _, current_language, format_date, set_language, use_language
+
+    set_language("en")
+    seen = {}
+
+    def elsewhere() -> None:
+        seen["other thread"] = (current_language(), _("Sync"))
+
+    with use_language("ar"):
+        assert current_language() == "ar" and _("Sync") == "المزامنة"
+        assert format_date(date(2026, 3, 12), "long") == "12 مارس 2026"
+        worker = threading.Thread(target=elsewhere)
+        worker.start()
+        worker.join()
+    assert seen["other thread"] == ("en", "Sync")
+    assert current_language() == "en" and _("Sync") == "Sync"
