@@ -15,7 +15,7 @@ from pathlib import Path
 
 from coachdesk import __version__
 from coachdesk.errors import CoachDeskError, InputError
-from coachdesk.i18n import _
+from coachdesk.i18n import _, ngettext
 from coachdesk.paths import default_database
 
 EXIT_OK = 0
@@ -119,6 +119,79 @@ def _sync_commands(commands) -> None:  # type: ignore[no-untyped-def]
     hub_command("devices", _("list the devices that joined"), _hub_devices)
     revoke = hub_command("revoke", _("refuse every later bundle of a device"), _hub_revoke)
     revoke.add_argument("device", metavar=_("DEVICE"), help=_("the device's id (or its first characters) or name"))
+
+
+    handout = commands.add_parser("handout", help=_("print a handout as PDF"),
+                                  description=_("Print a handout as a PDF file, in any language CoachDesk speaks: an "
+                                                "assessment summary or capacity plan (of a mentee), a session report "
+                                                "or attendance sheet (of a session), or a toolbox handout (of a "
+                                                "capacity or method key)."))
+    handout.add_argument("kind", choices=("assessment", "plan", "session", "attendance", "toolbox"),
+                         metavar=_("KIND"), help="assessment, plan, session, attendance, toolbox")
+    handout.add_argument("ref", metavar=_("ID_OR_KEY"),
+                         help=_("the mentee's id (assessment, plan), the session's id (session, attendance) or a "
+                                "capacity or method key (toolbox)"))
+    handout.add_argument("--lang", default="", metavar=_("CODE"), help=_("the handout's language (default: yours)"))
+    handout.add_argument("-o", "--output", type=Path, required=True, metavar=_("FILE"), help=_("the PDF file"))
+    handout.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
+    handout.set_defaults(handler=_handout)
+
+    report = commands.add_parser("report", help=_("write an evaluation report"),
+                                 description=_("Write the evaluation report over this database: sessions and hours "
+                                               "by capacity, method, community and month, assessment progress and "
+                                               "plan completion, as PDF, or the same figures as CSV."))
+    report.add_argument("which", choices=("evaluation",), metavar=_("REPORT"), help="evaluation")
+    report.add_argument("-o", "--output", type=Path, required=True, metavar=_("FILE"),
+                        help=_("a .pdf file, or a .csv file for the figures"))
+    report.add_argument("--from", dest="start", type=_day, metavar=_("DATE"), help=_("first day (YYYY-MM-DD)"))
+    report.add_argument("--to", dest="end", type=_day, metavar=_("DATE"), help=_("last day (YYYY-MM-DD)"))
+    report.add_argument("--lang", default="", metavar=_("CODE"), help=_("the report's language (default: yours)"))
+    report.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
+    report.set_defaults(handler=_report)
+
+
+def _day(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("“{text}” is not a date like 2026-03-31").format(text=text)) from None
+
+
+def _print_language(args: argparse.Namespace) -> str:
+    from coachdesk.services.settings import load_settings
+
+    return args.lang or load_settings().language or "en"
+
+
+def _handout(args: argparse.Namespace) -> int:
+    from coachdesk.services.printing import write_handout
+
+    language = _print_language(args)
+    db = _open(args)
+    try:
+        printed = write_handout(db, args.kind, args.ref, language, args.output)
+    finally:
+        db.close()
+    _emit(args, {"file": str(printed.path), "pages": printed.pages},
+          ngettext("Wrote {file} ({pages} page).", "Wrote {file} ({pages} pages).", printed.pages).format(
+              file=printed.path, pages=printed.pages))
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from coachdesk.services.printing import write_evaluation
+
+    language = _print_language(args)
+    db = _open(args)
+    try:
+        printed = write_evaluation(db, args.output, args.start, args.end, language)
+    finally:
+        db.close()
+    _emit(args, {"file": str(printed.path), "pages": printed.pages},
+          _("Wrote {file}.").format(file=printed.path))
+    return EXIT_OK
 
 
 def _emit(args: argparse.Namespace, data: object, text: str) -> None:

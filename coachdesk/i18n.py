@@ -186,3 +186,9 @@ def territory(language: str | None = None) -> str:
         return locale.territory
     likely = get_global("likely_subtags").get(locale.language, "")
     return likely.split("_")[-1] if "_" in likely else ""
+
+
+def format_time(value: datetime, form: str = "short") -> str:
+    from babel import dates
+
+    return dates.format_time(value, format=form, locale=_active()[1])

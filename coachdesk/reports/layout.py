@@ -61,7 +61,7 @@ class Styles:
 
 def styles(rtl: bool) -> Styles:
     align = TA_RIGHT if rtl else TA_LEFT
-    base = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=10, leading=14.5, textColor=INK, alignment=align,
+    base = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=9.5, leading=13.5, textColor=INK, alignment=align,
                           wordWrap="RTL" if rtl else "LTR", shaping=1, spaceAfter=4)
 
     def derive(name: str, **changes: Any) -> ParagraphStyle:
@@ -70,7 +70,7 @@ def styles(rtl: bool) -> Styles:
     return Styles(
         title=derive("title", fontName=fonts.BOLD, fontSize=18, leading=24, spaceAfter=2, textColor=ACCENT),
         subtitle=derive("subtitle", fontSize=11, leading=16, textColor=MUTED, spaceAfter=8),
-        heading=derive("heading", fontName=fonts.BOLD, fontSize=12.5, leading=18, spaceBefore=8, spaceAfter=4),
+        heading=derive("heading", fontName=fonts.BOLD, fontSize=12, leading=16, spaceBefore=7, spaceAfter=3),
         body=base,
         small=derive("small", fontSize=8.5, leading=12, textColor=MUTED),
         cell=derive("cell", fontSize=9, leading=12.5, spaceAfter=0),
@@ -186,7 +186,7 @@ class Page:
 
     def _furniture(self, canvas: Canvas, number: int, total: int) -> None:
         width, height = self.size
-        left, right = self.margin, width - self.margin
+        left, right = self.margin + 6, width - self.margin - 6  # the frame's padding: furniture lines up with text
         style = self.styles.furniture
         top = ParagraphStyle("top", parent=style, alignment=TA_RIGHT if self.rtl else TA_LEFT)
         other = ParagraphStyle("other", parent=style, alignment=TA_LEFT if self.rtl else TA_RIGHT)
@@ -201,7 +201,8 @@ class Page:
         header_y = height - self.margin + 2 * mm
         start, end = (left + half, left) if self.rtl else (left, left + half)
         put(PROGRAM, top, start, header_y, half)
-        put(self.title, other, end, header_y, half)
+        title = self.title if len(self.title) <= 70 else self.title[:69].rstrip() + "…"
+        put(title, other, end, header_y, half)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(left, header_y - 12, right, header_y - 12)
