@@ -397,6 +397,36 @@ def render_handout(db: Database, kind: str, ref: Any, language: str) -> tuple[An
         return page, documents.toolbox_handout(doc, page)
 
 
+def handout_pdf(db: Database, kind: str, ref: Any, language: str) -> tuple[bytes, int]:
+    """A handout's PDF bytes and page count, for a preview."""
+    page, story = render_handout(db, kind, ref, language)
+    with use_language(page.language):
+        return page.render(story)
+
+
+def evaluation_pdf(db: Database, language: str, start: date | None = None, end: date | None = None) -> tuple[bytes, int]:
+    from coachdesk.reports import documents
+
+    language = check_language(language)
+    source = db.path.stem if db.path else "CoachDesk"
+    with use_language(language):
+        with db.read() as session:
+            doc = evaluation_doc(session, source, start, end)
+        page = _page(_("Evaluation report") + f" — {source}", _("Evaluation report"))
+        return page.render(documents.evaluation_report(doc, page))
+
+
+def save_pdf(data: bytes, out: Path) -> Path:
+    """Write PDF bytes from a preview, whole or not at all."""
+    try:
+        with atomic_write(out, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise InputError(_("{file} could not be written: {reason}.").format(
+            file=out, reason=error.strerror or error)) from None
+    return out
+
+
 def write_handout(db: Database, kind: str, ref: Any, language: str, out: Path) -> Printed:
     page, story = render_handout(db, kind, ref, language)
     with use_language(page.language):
@@ -423,7 +453,3 @@ def write_evaluation(db: Database, out: Path, start: date | None = None, end: da
             return Printed(out, 0)
         page = _page(_("Evaluation report") + f" — {source}", _("Evaluation report"))
         return Printed(out, page.write(documents.evaluation_report(doc, page), out))
-
-
-def count(session: Session, cls: type) -> int:
-    return int(session.scalar(select(func.count()).select_from(cls)) or 0)

@@ -9,6 +9,7 @@ from html import escape
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QMenu,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +34,8 @@ from coachdesk.model import JourneyStage
 from coachdesk.services.mentee_profile import MenteeProfile, PlanSummary, TimelineEntry, TimelineKind, mentee_profile
 from coachdesk.services.mentees import set_archived, set_stage
 from coachdesk.services.vocabulary import label
+from coachdesk.services import printing
+from coachdesk.ui.dialogs.print_preview import PrintPreviewDialog
 from coachdesk.ui.context import UiContext, touches
 from coachdesk.ui.models.mentee_table import languages_text
 from coachdesk.ui.widgets.journey_steps import JourneySteps
@@ -175,13 +178,19 @@ class MenteePage(QWidget):
         self.assess_button = QPushButton(_("Start &assessment"))
         self.edit_button = QPushButton(_("&Edit details"))
         self.archive_button = QPushButton(_("Archi&ve"))
+        self.print_button = QPushButton(_("&Print…"))
+        print_menu = QMenu(self.print_button)
+        print_menu.addAction(_("Assessment summary…"), lambda: self.print_document("assessment"))
+        print_menu.addAction(_("Capacity plan…"), lambda: self.print_document("plan"))
+        self.print_button.setMenu(print_menu)
         self.log_button.clicked.connect(lambda: self.context.navigator.session_log_requested.emit([self.mentee_id]))
         self.assess_button.clicked.connect(lambda: self.context.navigator.assessment_requested.emit(self.mentee_id))
         self.edit_button.clicked.connect(self.edit_details)
         self.archive_button.clicked.connect(self.toggle_archived)
         actions = QGridLayout()
         actions.setSpacing(4)
-        for n, button in enumerate((self.log_button, self.assess_button, self.edit_button, self.archive_button)):
+        for n, button in enumerate((self.log_button, self.assess_button, self.edit_button, self.archive_button,
+                                    self.print_button)):
             actions.addWidget(button, n // 2, n % 2)
         header = QHBoxLayout()
         header.addLayout(info_box, 1)
@@ -405,6 +414,19 @@ class MenteePage(QWidget):
         self.context.tasks.write(lambda session: set_stage(session, mentee_id, stage), initiator=self,
                                  failure=lambda error: show_error(self, _("Not saved"), error, _("The journey stage")),
                                  title=_("Change journey stage"))
+
+    def print_document(self, kind: str) -> PrintPreviewDialog | None:
+        """Preview and save or print the mentee's assessment summary or capacity plan."""
+        if self.mentee_id is None:
+            return None
+        mentee_id, db = self.mentee_id, self.context.db
+        title = _("Assessment summary") if kind == "assessment" else _("Capacity plan")
+        name = self.title.text().replace(" ", "-")
+        dialog = PrintPreviewDialog(self.context, title, f"{kind}-{name}",
+                                    lambda language: printing.handout_pdf(db, kind, mentee_id, language), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def edit_details(self) -> None:
         from coachdesk.ui.dialogs.mentee_dialog import MenteeDialog

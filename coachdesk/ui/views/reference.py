@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QMessageBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -36,6 +37,8 @@ from coachdesk.services.reference_edit import (
     save_capacity_text,
     save_method_text,
 )
+from coachdesk.services import printing
+from coachdesk.ui.dialogs.print_preview import PrintPreviewDialog
 from coachdesk.ui.context import UiContext, touches
 from coachdesk.ui.views import page_parts
 from coachdesk.ui.views.funding import FundingPage
@@ -175,6 +178,13 @@ class ToolboxPage(QWidget):
                                    "Choose one to change how it is named and described in {language}.")
                                  .format(language=language_name(self.language))))
         layout.addWidget(self.tabs, 1)
+        self.print_button = QPushButton(_("&Print handout…"))
+        self.print_button.setToolTip(_("A one-page handout of the chosen method or capacity, in any language"))
+        self.print_button.clicked.connect(self.print_handout)
+        print_row = QHBoxLayout()
+        print_row.addStretch(1)
+        print_row.addWidget(self.print_button)
+        layout.addLayout(print_row)
 
         self._method_entries: dict[uuid.UUID, Any] = {}
         self._capacity_entries: dict[uuid.UUID, Any] = {}
@@ -298,6 +308,29 @@ class ToolboxPage(QWidget):
 
         self.context.tasks.write(lambda s: add_method(s, label, "", language), success=added,
                                  failure=lambda e: page_parts.show_error(self, _("The new method"), e), initiator=self)
+
+    def handout_key(self) -> str | None:
+        """The key of the method or capacity shown, if the shipped toolbox has a handout for it."""
+        if self.tabs.currentIndex() == 0:
+            entry = self._method_entries.get(self._current_method) if self._current_method else None
+        else:
+            entry = self._capacity_entries.get(self._current_capacity) if self._current_capacity else None
+            if entry is not None and getattr(entry, "anchors", None) is None:
+                entry = None  # an area
+        return None if entry is None or entry.custom else entry.key
+
+    def print_handout(self) -> PrintPreviewDialog | None:
+        key = self.handout_key()
+        if key is None:
+            QMessageBox.information(self, _("Print handout"), _("Choose one of the shipped methods or capacities: "
+                                                                "handouts are written for those."))
+            return None
+        db = self.context.db
+        dialog = PrintPreviewDialog(self.context, _("Toolbox handout"), f"handout-{key}",
+                                    lambda language: printing.handout_pdf(db, "toolbox", key, language), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # -- capacities
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from PySide6.QtCore import QItemSelectionModel, QLocale, Qt, QTime, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QMenu,
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -27,10 +28,11 @@ from PySide6.QtWidgets import (
 from coachdesk.errors import CoachDeskError
 from coachdesk.i18n import _, format_date, format_datetime, format_number, language_name, ngettext
 from coachdesk.model import SessionKind
-from coachdesk.services import vocabulary
+from coachdesk.services import printing, vocabulary
 from coachdesk.services.session_list import session_keys, session_rowid
 from coachdesk.services.sessions import SessionDetail, remove_session, session_detail
 from coachdesk.ui.context import UiContext, touches
+from coachdesk.ui.dialogs.print_preview import PrintPreviewDialog
 from coachdesk.ui.models.session_table import SessionTableModel, duration_text
 
 SESSION_TABLES = ("coaching_session", "session_participant", "session_capacity")
@@ -73,6 +75,11 @@ class SessionsPage(QWidget):
         self.log_button.setToolTip(_("Ctrl+L, from any page"))
         self.edit_button = QPushButton(_("&Edit"))
         self.remove_button = QPushButton(_("&Remove"))
+        self.print_button = QPushButton(_("&Print…"))
+        print_menu = QMenu(self.print_button)
+        print_menu.addAction(_("Session report…"), lambda: self.print_document("session"))
+        print_menu.addAction(_("Attendance sheet…"), lambda: self.print_document("attendance"))
+        self.print_button.setMenu(print_menu)
 
         self.model = SessionTableModel(context.db, self)
         self.table = QTableView()
@@ -104,7 +111,7 @@ class SessionsPage(QWidget):
         top.addWidget(self.filter, 3)
         top.addWidget(self.kind, 1)
         buttons = QHBoxLayout()
-        for button in (self.log_button, self.edit_button, self.remove_button):
+        for button in (self.log_button, self.edit_button, self.remove_button, self.print_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.count)
@@ -245,7 +252,21 @@ class SessionsPage(QWidget):
         session_id = self.selected_id()
         self.edit_button.setEnabled(session_id is not None)
         self.remove_button.setEnabled(session_id is not None)
+        self.print_button.setEnabled(session_id is not None)
         self._show_detail(session_id)
+
+    def print_document(self, kind: str) -> PrintPreviewDialog | None:
+        """Preview and save or print the chosen session's report or attendance sheet."""
+        session_id = self.selected_id()
+        if session_id is None:
+            return None
+        db = self.context.db
+        title = _("Session report") if kind == "session" else _("Attendance sheet")
+        dialog = PrintPreviewDialog(self.context, title, f"{kind}-{str(session_id)[:8]}",
+                                    lambda language: printing.handout_pdf(db, kind, session_id, language), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _show_detail(self, session_id: uuid.UUID | None) -> None:
         self._shown = session_id
