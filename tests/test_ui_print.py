@@ -68,3 +68,25 @@ def test_toolbox_page_prints_the_chosen_methods_handout(qtbot, demo_context):
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=10000)
     assert shown_pages(dialog) == 1
+
+
+def test_reports_page_previews_the_evaluation_report_and_saves_its_figures(qtbot, demo_context, tmp_path,
+                                                                         monkeypatch):
+    from PySide6.QtCore import QDate
+
+    from coachdesk.ui.views import reports
+    from coachdesk.ui.views.reports import ReportsPage
+
+    page = ReportsPage(demo_context)
+    qtbot.addWidget(page)
+    page.evaluation_from.setDate(QDate(2026, 1, 1))
+    assert page.evaluation_period()[0].isoformat() == "2026-01-01" and page.evaluation_period()[1] is None
+    dialog = page.preview_evaluation()
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=10000)
+    assert shown_pages(dialog) >= 1
+    target = tmp_path / "figures.csv"
+    monkeypatch.setattr(reports, "choose_save_path", lambda *_args: target)
+    qtbot.mouseClick(page.evaluation_csv_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists, timeout=10000)
+    assert target.read_text(encoding="utf-8").splitlines()[1] == "period,from,date,2026-01-01"
+    qtbot.waitUntil(lambda: str(target) in page.status.text())

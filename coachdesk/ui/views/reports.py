@@ -13,9 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from shiboken6 import isValid
 from PySide6.QtWidgets import (
+    QDateEdit,
+    QLabel,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -31,10 +33,12 @@ from PySide6.QtWidgets import (
 
 from coachdesk.errors import Cancelled, CoachDeskError
 from coachdesk.i18n import _, format_number, ngettext
+from coachdesk.services import printing
 from coachdesk.services.csvfile import CsvError
 from coachdesk.services.demo import generate_demo
 from coachdesk.services.spreadsheets import ImportResult, export_csv, import_csv
 from coachdesk.ui.context import UiContext
+from coachdesk.ui.dialogs.print_preview import PrintPreviewDialog
 from coachdesk.ui.tasks import Task
 from coachdesk.ui.views import page_parts
 from coachdesk.ui.views.page_parts import heading, quiet, scrolled, wrapped
@@ -114,6 +118,29 @@ class ReportsPage(QWidget):
         grid.addWidget(self.import_mentees_button, 1, 1)
         grid.addWidget(self.export_sessions_button, 2, 0)
         grid.addWidget(self.import_sessions_button, 2, 1)
+        evaluation = QGroupBox(_("Evaluation report"))
+        evaluation_layout = QGridLayout(evaluation)
+        evaluation_layout.addWidget(quiet(wrapped(_(
+            "Sessions and hours by capacity, method, community and month, assessment progress and plan completion, "
+            "over everything in this database or a period. Leave a date empty for no limit."))), 0, 0, 1, 4)
+        self.evaluation_from = QDateEdit()
+        self.evaluation_to = QDateEdit()
+        for edit, caption in ((self.evaluation_from, _("From:")), (self.evaluation_to, _("To:"))):
+            edit.setCalendarPopup(True)
+            edit.setSpecialValueText(_("no limit"))
+            edit.setMinimumDate(QDate(2000, 1, 1))
+            edit.setDate(edit.minimumDate())
+            edit.setAccessibleName(caption)
+        self.evaluation_from.setToolTip(_("First day of the period"))
+        self.evaluation_to.setToolTip(_("Last day of the period"))
+        evaluation_layout.addWidget(QLabel(_("From:")), 1, 0)
+        evaluation_layout.addWidget(self.evaluation_from, 1, 1)
+        evaluation_layout.addWidget(QLabel(_("To:")), 1, 2)
+        evaluation_layout.addWidget(self.evaluation_to, 1, 3)
+        self.evaluation_button = QPushButton(_("&Preview evaluation report…"))
+        self.evaluation_csv_button = QPushButton(_("Save its &figures as CSV…"))
+        evaluation_layout.addWidget(self.evaluation_button, 2, 0, 1, 2)
+        evaluation_layout.addWidget(self.evaluation_csv_button, 2, 2, 1, 2)
         demo = QGroupBox(_("Demo data"))
         demo_layout = QVBoxLayout(demo)
         demo_layout.addWidget(quiet(wrapped(_("Adds made-up mentees with sessions, assessments, plans and requests: "
@@ -134,6 +161,7 @@ class ReportsPage(QWidget):
         layout = QVBoxLayout(body)
         layout.addWidget(heading(_("Reports")))
         layout.addWidget(spreadsheets)
+        layout.addWidget(evaluation)
         layout.addWidget(demo)
         layout.addWidget(work)
         layout.addStretch(1)
@@ -146,9 +174,42 @@ class ReportsPage(QWidget):
         self.import_mentees_button.clicked.connect(lambda: self.import_file("mentees"))
         self.import_sessions_button.clicked.connect(lambda: self.import_file("sessions"))
         self.demo_button.clicked.connect(self.add_demo)
+        self.evaluation_button.clicked.connect(self.preview_evaluation)
+        self.evaluation_csv_button.clicked.connect(self.save_evaluation_csv)
         self.cancel_button.clicked.connect(self.cancel)
         self.status.setText(_("Nothing is running."))
         self._show_running(False)
+
+    # -- the evaluation report
+
+    def evaluation_period(self) -> tuple[date | None, date | None]:
+        def day(edit: QDateEdit) -> date | None:
+            return None if edit.date() == edit.minimumDate() else edit.date().toPython()
+
+        return day(self.evaluation_from), day(self.evaluation_to)
+
+    def preview_evaluation(self) -> PrintPreviewDialog:
+        start, end = self.evaluation_period()
+        db = self.context.db
+        dialog = PrintPreviewDialog(self.context, _("Evaluation report"), f"evaluation-{date.today():%Y%m%d}",
+                                    lambda language: printing.evaluation_pdf(db, language, start, end), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def save_evaluation_csv(self) -> None:
+        path = choose_save_path(self, _("Save the evaluation figures"),
+                                Path.home() / f"evaluation-{date.today():%Y%m%d}.csv")
+        if path is None:
+            return
+        start, end = self.evaluation_period()
+        db, language = self.context.db, self.context.settings.language or "en"
+        self.context.tasks.long(lambda _progress: printing.write_evaluation(db, path, start, end, language),
+                                title=_("Evaluation report"), writes=False,
+                                success=lambda printed: self.status.setText(_("Wrote {file}.").format(
+                                    file=printed.path)),
+                                failure=lambda error: self.status.setText(page_parts.error_text(
+                                    _("Evaluation report"), error)))
 
     # -- running work
 
