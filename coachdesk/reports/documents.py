@@ -18,6 +18,11 @@ def _when(moment: datetime) -> str:
     return f"{format_date(moment.date(), 'full')}, {format_time(moment, 'short')}"
 
 
+def _numbered(number: int, text: str, rtl: bool) -> str:
+    """"3. text"; right to left "3- text", as Arabic lists are numbered (a dot would be drawn before the number)."""
+    return f"{number}- {text}" if rtl else f"{number}. {text}"
+
+
 def _or_dash(text: str | None) -> str:
     return text if text else "—"
 
@@ -259,9 +264,9 @@ def toolbox_handout(doc: ToolboxDoc, page: Page) -> list[Flowable]:
         story.append(KeepTogether([page.p(_("Where are we today?"), "heading"), page.table(rows, [10, 90])]))
     story.append(page.p(_("Questions to talk about") if doc.kind == "capacity" else _("Questions to prepare and "
                                                                                         "look back"), "heading"))
-    story += [page.p(f"{n}. {q}") for n, q in enumerate(doc.questions, start=1)]
+    story += [page.p(_numbered(n, q, page.rtl)) for n, q in enumerate(doc.questions, start=1)]
     story.append(page.p(_("First steps") if doc.kind == "capacity" else _("How to run it"), "heading"))
-    story += [page.p(f"{n}. {s}") for n, s in enumerate(doc.first_steps, start=1)]
+    story += [page.p(_numbered(n, s, page.rtl)) for n, s in enumerate(doc.first_steps, start=1)]
     return story
 
 

@@ -43,6 +43,17 @@ def _drop(dialog: QWidget) -> None:
     dialog.deleteLater()
 
 
+def _add_a_duplicate(db, mentee_id):  # type: ignore[no-untyped-def]
+    """The featured mentee entered a second time on another device, as the merge dialog shows it."""
+    from coachdesk.services.mentees import load_form, save_mentee
+
+    with db.write() as session:
+        form = load_form(session, mentee_id)
+        form.id, form.name, form.region = None, form.name.upper(), ""
+        save_mentee(session, form)
+    return mentee_id
+
+
 def render(out: Path, languages: list[str], mentees: int = 200) -> None:
     os.environ.setdefault("COACHDESK_DATA_DIR", tempfile.mkdtemp(prefix="coachdesk-shots-"))
     app = make_application()
@@ -58,6 +69,7 @@ def render(out: Path, languages: list[str], mentees: int = 200) -> None:
             select(Plan.id).join(PlanGoal, PlanGoal.plan_id == Plan.id).where(Plan.status == "active")
             .group_by(Plan.id).order_by(func.count().desc(), Plan.id).limit(1)
         ).first()
+    twin_of = _add_a_duplicate(db, featured)
     for language in languages:
         folder = out / language
         folder.mkdir(parents=True, exist_ok=True)
@@ -85,6 +97,19 @@ def render(out: Path, languages: list[str], mentees: int = 200) -> None:
         window.resize(1024, 600)
         window.show_page("mentees").show_list()  # type: ignore[attr-defined]
         _save(window, folder / "15-mentees-netbook.png", app)
+        window.resize(*SIZE)
+        window.show_mentee(featured)
+        preview = window.show_page("mentees").mentee_page.print_document("assessment")  # type: ignore[attr-defined]
+        context.tasks.wait_idle()
+        _settle(app)
+        _save(preview, folder / "16-print-preview.png", app)
+        _drop(preview)
+        mentees = window.show_page("mentees")
+        mentees.show_list()  # type: ignore[attr-defined]
+        mentees.select_mentee(twin_of)  # type: ignore[attr-defined]
+        merge = mentees.merge_duplicates()  # type: ignore[attr-defined]
+        _save(merge, folder / "17-merge-duplicates.png", app)
+        _drop(merge)
         context.tasks.wait_idle()
         window.hide()
         window.deleteLater()
