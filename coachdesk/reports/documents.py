@@ -326,7 +326,7 @@ def _bar_table(page: Page, title: str, tallies: list[Tally]) -> list[Flowable]:
     for t in tallies:
         rows.append([t.label, format_decimal(t.sessions, 0), format_decimal(t.hours, 1),
                      Bar(t.hours, longest, bar_width - 8, page.rtl)])
-    return [CondPageBreak(40 * mm), page.table(rows, [42, 12, 12, 34], zebra=False)]
+    return [CondPageBreak(40 * mm), page.space(10), page.table(rows, [42, 12, 12, 34], zebra=False)]
 
 
 def evaluation_report(doc: EvaluationDoc, page: Page) -> list[Flowable]:
