@@ -146,6 +146,8 @@ def _sync_commands(commands) -> None:  # type: ignore[no-untyped-def]
     report.add_argument("--from", dest="start", type=_day, metavar=_("DATE"), help=_("first day (YYYY-MM-DD)"))
     report.add_argument("--to", dest="end", type=_day, metavar=_("DATE"), help=_("last day (YYYY-MM-DD)"))
     report.add_argument("--lang", default="", metavar=_("CODE"), help=_("the report's language (default: yours)"))
+    report.add_argument("--hub-dir", type=Path, metavar=_("DIR"),
+                        help=_("report over a hub's database (every device's work) instead of this device's"))
     report.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
     report.set_defaults(handler=_report)
 
@@ -184,9 +186,15 @@ def _report(args: argparse.Namespace) -> int:
     from coachdesk.services.printing import write_evaluation
 
     language = _print_language(args)
-    db = _open(args)
+    if args.hub_dir:
+        from coachdesk.services.hub import load_hub
+
+        hub = load_hub(args.hub_dir)
+        db, source = hub.open(), hub.name
+    else:
+        db, source = _open(args), ""
     try:
-        printed = write_evaluation(db, args.output, args.start, args.end, language)
+        printed = write_evaluation(db, args.output, args.start, args.end, language, source)
     finally:
         db.close()
     _emit(args, {"file": str(printed.path), "pages": printed.pages},

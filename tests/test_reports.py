@@ -198,3 +198,25 @@ def test_the_command_line_prints_a_handout(library, tmp_path, capsys):
                  "--json"]) == 0
     assert '"pages": 1' in capsys.readouterr().out
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_evaluation_report_runs_over_a_hubs_database(tmp_path, capsys):
+    from coachdesk.services import hub as hub_service
+    from coachdesk.services.team import export_for_hub, join_team
+
+    invitation = hub_service.init_hub(tmp_path / "hub", "Sahel circuit")
+    device = open_workspace(tmp_path / "device.sqlite")
+    join_team(device, invitation)
+    generate_demo(device, mentees=6, seed=8)
+    export_for_hub(device, tmp_path / "d.cdsync")
+    with device.read() as s:
+        sessions = s.scalar(select(func.count()).select_from(CoachingSession))
+    device.close()
+    hub_service.ingest(tmp_path / "hub", [tmp_path / "d.cdsync"])
+    out = tmp_path / "hub.csv"
+    assert main(["report", "evaluation", "--hub-dir", str(tmp_path / "hub"), "-o", str(out)]) == 0
+    totals = {r["measure"]: r["value"] for r in csv.DictReader(io.StringIO(out.read_text())) if r["section"] == "total"}
+    assert int(totals["sessions"]) == sessions > 0
+    pdf = tmp_path / "hub.pdf"
+    assert main(["report", "evaluation", "--hub-dir", str(tmp_path / "hub"), "-o", str(pdf)]) == 0
+    assert_shows(pdf_text(pdf)[1], "Sahel circuit")
