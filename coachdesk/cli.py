@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
                       "With no command, the desktop app starts."),
     )
     parser.add_argument("--version", action="version", version=f"CoachDesk {__version__}")
+    parser.add_argument("--lang", dest="ui_lang", default="", metavar=_("CODE"),
+                        help=_("the language of the app and of these messages, for this run (e.g. ar, hi, pt_BR)"))
     parser.add_argument("--db", metavar=_("PATH"), type=Path,
                         help=_("database file to use (default: {path})").format(path=default_database()))
     commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
@@ -162,9 +164,9 @@ def _day(text: str):  # type: ignore[no-untyped-def]
 
 
 def _print_language(args: argparse.Namespace) -> str:
-    from coachdesk.services.settings import load_settings
+    from coachdesk.i18n import current_language
 
-    return args.lang or load_settings().language or "en"
+    return args.lang or current_language()
 
 
 def _handout(args: argparse.Namespace) -> int:
@@ -415,10 +417,49 @@ def _clear_progress() -> None:
 def _launch(args: argparse.Namespace) -> int:
     from coachdesk.ui.app import run_app
 
-    return run_app(args.db)
+    return run_app(args.db, language=args.ui_lang)
+
+
+def _language_asked(argv: Sequence[str]) -> str:
+    """The ``--lang`` given before the command, if any (read before the help texts are made)."""
+    for n, arg in enumerate(argv):
+        if arg == "--lang" and n + 1 < len(argv):
+            return argv[n + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if not arg.startswith("-") and (n == 0 or argv[n - 1] not in ("--db",)):
+            break  # the command: a --lang after it belongs to the command
+    return ""
+
+
+def _speak(argv: Sequence[str]) -> str:
+    """Speak the asked language, else the person's, else the system's, else English; returns an asked one."""
+    import locale
+
+    from coachdesk.i18n import is_language_code, set_language, shipped_languages
+    from coachdesk.services.settings import load_settings
+
+    asked = _language_asked(argv)
+    if asked:
+        shipped = shipped_languages()
+        code = asked.replace("-", "_")
+        if code not in shipped and code.split("_")[0] not in shipped:
+            raise InputError(_("CoachDesk does not speak “{code}” yet; it speaks: {languages}.").format(
+                code=asked, languages=", ".join(shipped)))
+        set_language(code)
+        return code
+    system = (locale.getlocale()[0] or "en")
+    set_language(load_settings().language or (system if is_language_code(system) else "en"))
+    return ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        _speak(argv)
+    except CoachDeskError as error:
+        print(f"coachdesk: {error}", file=sys.stderr)
+        return error.exit_status
     args = _parser().parse_args(argv)
     handler = getattr(args, "handler", _launch)
     try:

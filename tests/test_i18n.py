@@ -115,3 +115,19 @@ def test_a_language_for_one_block_does_not_change_the_apps_language():
         worker.join()
     assert seen["other thread"] == ("en", "Sync")
     assert current_language() == "en" and _("Sync") == "Sync"
+
+
+def test_lang_on_the_command_line_speaks_that_language_and_refuses_an_unknown_one(tmp_path, capsys):
+    from coachdesk.cli import main
+    from coachdesk.i18n import set_language
+
+    try:
+        code = main(["--lang", "ar", "--db", str(tmp_path / "d.sqlite"), "export", "-o", str(tmp_path / "x.cdsync")])
+        err = capsys.readouterr().err
+        assert code == 2 and "فريق" in err  # "not in a team yet", in Arabic
+        code = main(["--lang", "tlh", "stats"])
+        err = capsys.readouterr().err
+        assert code == 2 and "“tlh”" in err and "ar" in err and err.count("\n") == 1
+        assert not (tmp_path / "x.cdsync").exists()
+    finally:
+        set_language("en")

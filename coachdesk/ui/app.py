@@ -164,7 +164,7 @@ def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
     window.installEventFilter(_FirstPaint(window, then))
 
 
-def run_app(database: Path | None) -> int:
+def run_app(database: Path | None, language: str = "") -> int:
     """Paint the window first, then open the database and fill it in.
 
     The database layers (SQLAlchemy, Alembic, the migration check) load after the first
@@ -172,6 +172,8 @@ def run_app(database: Path | None) -> int:
     """
     app = make_application()
     settings = load_settings()
+    if language:  # coachdesk --lang CODE: this run only, until the person picks one in Settings
+        settings.language = language
     apply_language(app, settings)
     path = database or default_database()
     window = MainWindow(path.name, settings)
