@@ -88,7 +88,7 @@ def assessment_summary(doc: AssessmentSummaryDoc, page: Page) -> list[Flowable]:
                             r.evidence] for r in rated]
         story.append(CondPageBreak(40 * mm))
         story.append(page.p(area, "heading"))
-        story.append(page.table(rows, [19, 8, 10, 10, 18, 18, 17]))
+        story.append(page.table(rows, [18, 8, 9, 12, 18, 18, 17]))
     if not doc.areas:
         story.append(page.p(_("This assessment rated no capacities.")))
     return story

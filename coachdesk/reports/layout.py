@@ -62,7 +62,9 @@ class Styles:
 def styles(rtl: bool) -> Styles:
     align = TA_RIGHT if rtl else TA_LEFT
     base = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=9.5, leading=13.5, textColor=INK, alignment=align,
-                          wordWrap="RTL" if rtl else "LTR", shaping=1, spaceAfter=4)
+                          wordWrap="RTL" if rtl else "LTR", shaping=1, spaceAfter=4,
+                          # A word cut in two loses its shaping (a Devanagari cluster, Arabic joining).
+                          splitLongWords=0)
 
     def derive(name: str, **changes: Any) -> ParagraphStyle:
         return ParagraphStyle(name, parent=base, **changes)
