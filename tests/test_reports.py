@@ -58,9 +58,19 @@ def pdf_text(path: Path) -> tuple[int, str]:
 
 def searchable(text: str) -> set[str]:
     """The words of ``text`` a search finds in the PDF: right-to-left lines come out word-reversed,
-    so words are compared, not phrases."""
+    so words are compared, not phrases.
+
+    Known limit (docs/printing.md): a Devanagari vowel sign drawn before its consonant (ि), a
+    reph (र् drawn over the next letter) or an anusvara (ं, drawn over the letter) comes out of
+    the PDF in drawing order or with a space, so words with them are not compared; conjuncts
+    and every other letter are."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text)
     text = re.sub("[\u064b-\u0652\u0670]", "", text)  # optional Arabic vowel marks are not printed
-    return {w for w in re.findall(r"[\w\u0900-\u097f\u0600-\u06ff]+", text) if len(w) > 1}
+    words = re.findall(r"[\w\u0900-\u097f\u0600-\u06ff]+", text)
+    return {w for w in words if len(w) > 1 and "\u093f" not in w and "\u0930\u094d" not in w
+            and "\u0902" not in w}
 
 
 def assert_shows(text: str, *expected: str) -> None:
