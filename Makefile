@@ -34,9 +34,9 @@ test: catalogs
 bench: catalogs
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(BENCH_ARGS)
 
-## Screens rendered offscreen from demo data into docs/screenshots/, in English and Arabic.
+## Screens rendered offscreen from demo data into docs/screenshots/, in English, Arabic and Hindi.
 screenshots: catalogs
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m coachdesk.ui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m coachdesk.ui.screenshots docs/screenshots --languages en,ar,hi
 
 ## Refresh the translation template from the source.
 pot: $(STAMP)

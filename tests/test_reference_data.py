@@ -231,3 +231,25 @@ def test_english_texts_missing_for_a_capacity_are_refused(folder):
                         encoding="utf-8")
     with pytest.raises(ReferenceDataError, match="capacity text for: first_aid"):
         read_reference_data(folder)
+
+
+def test_the_funding_list_reads_in_every_shipped_language_and_edits_keep_to_the_language_shown(db):
+    from coachdesk.model import FundingOpportunity, FundingText
+    from coachdesk.services.reference_edit import list_funding, save_funding
+
+    rapid = named_id("funding_opportunity", "wmf_rapid_fund")
+    with db.read() as s:
+        english = {f.id: f for f in list_funding(s, "en")}[rapid]
+        for language in ("ar", "hi", "es", "fr", "pt_BR", "sw", "id"):
+            shown = {f.id: f for f in list_funding(s, language)}[rapid]
+            assert shown.program == "Rapid Fund"  # a name, not translated
+            assert shown.eligibility and shown.eligibility != english.eligibility, language
+    with db.read() as s:
+        arabic = {f.id: f for f in list_funding(s, "ar")}[rapid]
+    arabic.notes = "ملاحظة من مجتمعنا"
+    with db.write() as s:
+        save_funding(s, arabic, "ar")
+    with db.read() as s:
+        assert s.get(FundingText, named_id(rapid, "ar")).notes == "ملاحظة من مجتمعنا"
+        assert s.get(FundingOpportunity, rapid).notes == english.notes  # the English text is untouched
+        assert {f.id: f for f in list_funding(s, "en")}[rapid].notes == english.notes

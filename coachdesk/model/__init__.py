@@ -18,6 +18,7 @@ from coachdesk.model.reference import (
     CapacityAreaText,
     CapacityText,
     FundingOpportunity,
+    FundingText,
     ToolboxMethod,
     ToolboxMethodText,
 )
@@ -51,7 +52,7 @@ __all__ = [
     "LEVEL_MAX", "LEVEL_MIN", "OPEN_ACTION_STATUSES", "PRIVATE",
     "ActionStatus", "Assessment", "AssessmentMode", "Base", "Capacity", "CapacityArea",
     "CapacityAreaText", "CapacityRating", "CapacityText", "Coach", "CoachRole", "CoachingSession",
-    "Community", "CommunityRequest", "FieldClock", "FundingOpportunity", "JourneyStage", "Mentee",
+    "Community", "CommunityRequest", "FieldClock", "FundingOpportunity", "FundingText", "JourneyStage", "Mentee",
     "MenteeKind", "Plan", "PlanAction", "PlanGoal", "PlanStatus", "Priority", "RequestStatus",
     "RowClock", "RowId", "SeenBundle", "SessionCapacity", "SyncConflict", "SyncPeer", "SyncTeam", "SessionKind", "SessionParticipant", "Synced",
     "SyncSite", "SyncState", "ToolboxMethod", "ToolboxMethodText", "named_id", "parse_id",

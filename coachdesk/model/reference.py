@@ -112,3 +112,21 @@ class FundingOpportunity(Synced, Base):
     amount: Mapped[str] = mapped_column(String(200), default="")
     url: Mapped[str] = mapped_column(String(500), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class FundingText(Synced, Base):
+    """A funding opportunity's amount, eligibility and notes in one language.
+
+    The opportunity row holds them as first written (English for the shipped list); these rows
+    carry translations, shipped in resources/reference/text/<language>.toml or written by a
+    community in the app, and sync like any edit.
+    """
+
+    __tablename__ = "funding_text"
+    __table_args__ = (UniqueConstraint("funding_id", "language"),)
+
+    funding_id: Mapped[uuid.UUID] = mapped_column(RowId, ForeignKey("funding_opportunity.id"), index=True)
+    language: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[str] = mapped_column(String(200), default="")
+    eligibility: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")

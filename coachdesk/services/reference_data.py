@@ -24,6 +24,7 @@ from coachdesk.model import (
     CapacityAreaText,
     CapacityText,
     FundingOpportunity,
+    FundingText,
     SyncState,
     ToolboxMethod,
     ToolboxMethodText,
@@ -77,9 +78,11 @@ def read_reference_data(folder: Path | None = None) -> ReferenceData:
     texts = {}
     for path in text_files:
         data = _load_toml(path)
-        texts[str(data.get("language", path.stem))] = {
-            kind: data.get(kind, {}) for kind in ("area", "capacity", "method")
-        }
+        # A language's texts may come in several files (text/ar.toml, text/funding-ar.toml).
+        language = texts.setdefault(str(data.get("language", path.stem)),
+                                    {kind: {} for kind in ("area", "capacity", "method", "funding")})
+        for kind in language:
+            language[kind].update(data.get(kind, {}))
     if "en" not in texts:
         raise ReferenceDataError("text/en.toml is missing: English is the fallback for every label")
     english = texts["en"]
@@ -108,6 +111,7 @@ def apply_reference_data(session: Session, data: ReferenceData) -> int:
     existing |= set(session.scalars(select(CapacityAreaText.id)))
     existing |= set(session.scalars(select(CapacityText.id)))
     existing |= set(session.scalars(select(ToolboxMethodText.id)))
+    existing |= set(session.scalars(select(FundingText.id)))
     added: list[Any] = []
 
     def add(obj: Any) -> None:
@@ -153,6 +157,14 @@ def apply_reference_data(session: Session, data: ReferenceData) -> int:
             if owner in existing:
                 add(ToolboxMethodText(id=named_id(owner, language), method_id=owner, language=language,
                                       **_text(entry)))
+        if language == "en":
+            continue  # the shipped funding list is written in English: its rows are the English text
+        for key, entry in kinds["funding"].items():
+            owner = named_id("funding_opportunity", key)
+            if owner in existing:
+                add(FundingText(id=named_id(owner, language), funding_id=owner, language=language,
+                                amount=str(entry.get("amount", "")), eligibility=str(entry.get("eligibility", "")),
+                                notes=str(entry.get("notes", ""))))
     session.add_all(added)
     return len(added)
 

@@ -23,6 +23,7 @@ from coachdesk.model import (
     CapacityAreaText,
     CapacityText,
     FundingOpportunity,
+    FundingText,
     ToolboxMethod,
     ToolboxMethodText,
     named_id,
@@ -279,15 +280,33 @@ def validate_funding(form: FundingForm) -> list[str]:
     return problems
 
 
-def list_funding(session: Session) -> list[FundingForm]:
-    """Live opportunities: the next deadline first, then those open all year, by program name."""
+def _funding_texts(session: Session, language: str) -> dict[uuid.UUID, FundingText]:
+    """funding id → its text in ``language`` (or the language without its country)."""
+    wanted = [language, language.split("_")[0]]
+    best: dict[uuid.UUID, FundingText] = {}
+    for text in session.scalars(select(FundingText).where(FundingText.deleted.is_(False),
+                                                           FundingText.language.in_(wanted))):
+        if text.funding_id not in best or text.language == language:
+            best[text.funding_id] = text
+    return best
+
+
+def list_funding(session: Session, language: str | None = None) -> list[FundingForm]:
+    """Live opportunities, amount, eligibility and notes in ``language`` where translated: the next
+    deadline first, then those open all year, by program name."""
+    texts = _funding_texts(session, language or current_language())
     rows = session.scalars(select(FundingOpportunity).where(FundingOpportunity.deleted.is_(False))).all()
     rows = sorted(rows, key=lambda f: (f.deadline is None, f.deadline or date.max, f.program.casefold()))
-    return [FundingForm(f.program, f.provider, f.deadline, f.amount, f.eligibility, f.url, f.notes, f.id)
-            for f in rows]
+    forms = []
+    for f in rows:
+        text = texts.get(f.id)
+        amount, eligibility, notes = (text.amount, text.eligibility, text.notes) if text else (
+            f.amount, f.eligibility, f.notes)
+        forms.append(FundingForm(f.program, f.provider, f.deadline, amount, eligibility, f.url, notes, f.id))
+    return forms
 
 
-def save_funding(session: Session, form: FundingForm) -> uuid.UUID:
+def save_funding(session: Session, form: FundingForm, language: str | None = None) -> uuid.UUID:
     problems = validate_funding(form)
     url = normalize_url(form.url)
     if problems:
@@ -303,6 +322,14 @@ def save_funding(session: Session, form: FundingForm) -> uuid.UUID:
     row = session.get(FundingOpportunity, form.id)
     if row is None or row.deleted:
         raise InputError(_("This funding opportunity no longer exists; it may have been removed on another device."))
+    # Shown translated, saved translated: the words a person edits are those of their language.
+    text = _funding_texts(session, language or current_language()).get(row.id)
+    if text is not None:
+        for key in ("amount", "eligibility", "notes"):
+            if getattr(text, key) != values[key]:
+                setattr(text, key, values.pop(key))
+            else:
+                values.pop(key)
     for key, value in values.items():
         if getattr(row, key) != value:
             setattr(row, key, value)
