@@ -131,3 +131,43 @@ def test_lang_on_the_command_line_speaks_that_language_and_refuses_an_unknown_on
         assert not (tmp_path / "x.cdsync").exists()
     finally:
         set_language("en")
+
+
+def test_every_language_offered_in_settings_ships_whole():
+    """A language in the Settings menu has its catalog (with the right plural rules), the taxonomy
+    and toolbox texts, the handouts and the funding list; nothing falls back to English."""
+    import tomllib
+
+    from babel.messages.plurals import get_plural
+
+    from coachdesk.ui.views.settings import LANGUAGES
+
+    assert set(LANGUAGES) == {"en", "es", "fr", "pt_BR", "ar", "hi", "sw", "id"}
+    resources = ROOT / "resources"
+    english_handouts = tomllib.loads((resources / "handouts" / "en.toml").read_text())
+    funding = [p["key"] for p in tomllib.loads((resources / "reference" / "funding.toml").read_text())["program"]]
+    for code in LANGUAGES:
+        handouts = tomllib.loads((resources / "handouts" / f"{code}.toml").read_text())
+        for section in ("capacity", "method"):
+            assert list(handouts[section]) == list(english_handouts[section]), code
+        if code == "en":
+            continue
+        with (ROOT / "i18n" / code / "LC_MESSAGES" / "coachdesk.po").open("rb") as handle:
+            catalog = read_po(handle)
+        assert catalog.num_plurals == get_plural(code).num_plurals, code  # Arabic: six forms
+        texts = tomllib.loads((resources / "reference" / "text" / f"{code}.toml").read_text())
+        assert texts["language"] == code and len(texts["capacity"]) == 21 and len(texts["method"]) == 10
+        money = tomllib.loads((resources / "reference" / "text" / f"funding-{code}.toml").read_text())
+        assert list(money["funding"]) == funding, code
+        assert handouts["capacity"]["fundraising"]["what"] != english_handouts["capacity"]["fundraising"]["what"]
+
+
+def test_a_date_and_a_number_read_as_each_language_writes_them():
+    from coachdesk.i18n import format_date, format_decimal, format_percent, use_language
+
+    expected = {"en": ("March 31, 2026", "1,234.5", "7%"), "es": ("31 de marzo de 2026", "1.234,5", "7\u00a0%"),
+                "fr": ("31 mars 2026", "1\u202f234,5", "7\u00a0%"), "hi": ("31 मार्च 2026", "1,234.5", "7%")}
+    for code, (day, number, share) in expected.items():
+        with use_language(code):
+            assert (format_date(date(2026, 3, 31), "long"), format_decimal(1234.5), format_percent(0.07)) == (
+                day, number, share), code
