@@ -171,3 +171,13 @@ def test_a_date_and_a_number_read_as_each_language_writes_them():
         with use_language(code):
             assert (format_date(date(2026, 3, 31), "long"), format_decimal(1234.5), format_percent(0.07)) == (
                 day, number, share), code
+
+
+def test_the_system_language_is_used_when_coachdesk_speaks_it_else_english(monkeypatch):
+    from PySide6.QtCore import QLocale
+
+    from coachdesk.ui import app
+
+    for system, expected in (("fr_SN", "fr"), ("pt_BR", "pt_BR"), ("sw_KE", "sw"), ("de_DE", "en"), ("C", "en")):
+        monkeypatch.setattr(QLocale, "system", staticmethod(lambda system=system: QLocale(system)))
+        assert app.system_language() == expected, system

@@ -37,8 +37,17 @@ DRAFT_OPENERS = {
 
 
 def system_language() -> str:
+    """The system's language if CoachDesk speaks it (``pt_BR``, or ``fr`` for ``fr_SN``), else English."""
+    from coachdesk.i18n import shipped_languages
+
     code = QLocale.system().name() or (locale.getlocale()[0] or "en")
-    return code if is_language_code(code) else "en"
+    if not is_language_code(code):
+        return "en"
+    shipped = shipped_languages()
+    for candidate in (code, code.split("_")[0]):
+        if candidate in shipped:
+            return candidate
+    return "en"
 
 
 _qt_translators: list[QTranslator] = []
