@@ -87,6 +87,13 @@ def test_choosing_arabic_rebuilds_the_window_right_to_left(qtbot, ui_context):
         qtbot.addWidget(shell.window)
         assert app.layoutDirection() == Qt.LayoutDirection.RightToLeft
         assert shell.window.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        # "Back" points the way Arabic reads: right.
+        from PySide6.QtWidgets import QStyle
+
+        back = shell.window.show_page("mentees").mentee_page.back_button.icon().pixmap(16).toImage()
+        right = app.style().standardIcon(QStyle.StandardPixmap.SP_ArrowRight).pixmap(16).toImage()
+        left = app.style().standardIcon(QStyle.StandardPixmap.SP_ArrowLeft).pixmap(16).toImage()
+        assert back == right and back != left
     finally:
         ui_context.settings.language = "en"
         ui_context.navigator.language_changed.emit("en")
