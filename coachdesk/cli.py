@@ -153,6 +153,67 @@ def _sync_commands(commands) -> None:  # type: ignore[no-untyped-def]
     report.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
     report.set_defaults(handler=_report)
 
+    _add_safety_commands(commands)
+
+
+def _add_safety_commands(commands) -> None:  # type: ignore[no-untyped-def]
+    backup = commands.add_parser("backup", help=_("copy the database to a backup file"),
+                                 description=_("Copy the database, consistently even while CoachDesk runs."))
+    backup.add_argument("-o", "--output", type=Path, required=True, metavar=_("FILE"), help=_("the backup file"))
+    backup.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
+    backup.set_defaults(handler=_backup)
+    restore = commands.add_parser("restore", help=_("replace the database with a backup"),
+                                  description=_("Check a backup, keep the current database as a backup, then "
+                                                "put the backup in its place. Close the app first."))
+    restore.add_argument("file", type=Path, metavar=_("FILE"), help=_("the backup file"))
+    restore.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
+    restore.set_defaults(handler=_restore)
+    doctor = commands.add_parser("doctor", help=_("check the database and say what to do"),
+                                 description=_("Check the database file and its sync records; exit status 0 when "
+                                               "healthy, 1 when something is damaged."))
+    doctor.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
+    doctor.set_defaults(handler=_doctor)
+
+
+def _database_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else default_database()
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from coachdesk.services.safety import make_backup
+
+    out = make_backup(_database_path(args), args.output)
+    _emit(args, {"file": str(out)}, _("Backed up to {file}.").format(file=out))
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from coachdesk.services.safety import restore
+
+    done = restore(_database_path(args), args.file)
+    kept = str(done.previous) if done.previous else ""
+    text = _("Restored {file}.").format(file=args.file)
+    if done.previous:
+        text += " " + _("The database it replaced is kept as {kept}.").format(kept=kept)
+    _emit(args, {"restored": str(args.file), "previous": kept}, text)
+    return EXIT_OK
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from coachdesk.services.safety import diagnose
+
+    diagnosis = diagnose(_database_path(args))
+    if args.json:
+        print(json.dumps({"healthy": diagnosis.healthy, "good_backup": str(diagnosis.good_backup or ""),
+                          "findings": [{"what": f.what, "advice": f.advice} for f in diagnosis.findings]},
+                         indent=2, ensure_ascii=False))
+    elif diagnosis.healthy:
+        print(_("{file} is healthy.").format(file=diagnosis.database))
+    else:
+        for finding in diagnosis.findings:
+            print(f"- {finding.what}\n  {finding.advice}")
+    return EXIT_OK if diagnosis.healthy else 1
+
 
 def _day(text: str):  # type: ignore[no-untyped-def]
     from datetime import date

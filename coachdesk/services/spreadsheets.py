@@ -327,6 +327,9 @@ def import_csv(db: Database, kind: str, path: Path) -> ImportResult:
     """Check all of ``path`` and then apply it in one transaction, or refuse it and change nothing."""
     if kind not in KINDS:
         raise InputError(_("“{kind}” cannot be imported; choose mentees or sessions.").format(kind=kind))
+    from coachdesk.services.safety import backup_before_import
+
+    backup_before_import(db.path)
     with db.write() as session:
         rows, problems = _parse_rows(path, kind, session)
         apply = _apply_mentees if kind == "mentees" else _apply_sessions

@@ -12,12 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coachdesk.errors import InputError
 from coachdesk.i18n import _
 from coachdesk.model import SeenBundle, SyncConflict, SyncPeer, SyncSite, SyncState, SyncTeam
+from coachdesk.services.provenance import learn_site_names
 from coachdesk.store.changes import STATE_ID
 from coachdesk.store.database import Database
 from coachdesk.store.migrate import head_revision
@@ -165,12 +166,13 @@ def export_for_hub(db: Database, out: Path, device_name: str = "", *, only_if_ne
         hub_keys = PublicKeys(sign=hub.sign_public, box=hub.box_public)
         proof = _proof(team.invitation_secret, keys.public().sign)
         from_version = hub.acked_version
+        user_name = session.get(SyncSite, state.local_site_idx).user_name
     rows = len({(r["t"], r["id"]) for r in records})
     if only_if_new and not records and out.is_file():
         return ExportResult(out, 0, 0, to_version, written=False)
     data = write_bundle(records, signer=keys, recipients=[hub_keys], kind="device", schema_version=head_revision(),
                         from_version=from_version, to_version=to_version,
-                        extra={"invitation_proof": proof, "device_name": device_name})
+                        extra={"invitation_proof": proof, "device_name": device_name, "user_name": user_name})
     if only_if_new and _same_bytes(out, data):
         return ExportResult(out, len(records), rows, to_version, written=False)
     write_bundle_file(out, data)
@@ -218,6 +220,9 @@ def import_central(db: Database, path: Path) -> ImportResult:
     except OSError as error:
         raise InputError(_("{file} could not be read: {reason}.").format(file=path, reason=error.strerror)) from None
     manifest, records = read_bundle(data, keys)
+    from coachdesk.services.safety import backup_before_import
+
+    backup_before_import(db.path)
     with db.write() as session:
         team, hub = _team(session)
         if bytes(manifest.sender.sign) != bytes(hub.sign_public) or manifest.kind != "central":
@@ -225,7 +230,11 @@ def import_central(db: Database, path: Path) -> ImportResult:
         _check_schema(manifest)
         if session.get(SeenBundle, manifest.bundle_id) is not None:
             return ImportResult(path, skipped=True)
+        newest = session.scalar(select(func.max(SeenBundle.to_version))
+                                .where(SeenBundle.site_idx == team.hub_site_idx)) or 0
         result = merge_records(session, records)
+        if manifest.to_version >= newest:  # an older central export must not bring back older names
+            learn_site_names(session, manifest.extra.get("site_names"))
         local = session.get(SyncState, STATE_ID)
         local_site = session.get(SyncSite, local.local_site_idx)
         acked = int(manifest.extra.get("acks", {}).get(local_site.site_id.hex(), 0))

@@ -14,6 +14,10 @@ def open_workspace(target: Path | str | None = None) -> Database:
     db, _ = open_database(target or default_database())
     try:
         ensure_reference_data(db)
+        if db.path is not None:
+            from coachdesk.store.backup import backup_daily
+
+            backup_daily(db.path)  # the first open of the day keeps a copy; a week of them is kept
     except Exception:
         db.close()
         raise

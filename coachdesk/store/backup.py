@@ -35,8 +35,76 @@ def copy_database(source: Path, destination: Path) -> Path:
     return destination
 
 
-def backup_before(database: Path, reason: str) -> Path:
+def backup_before(database: Path, reason: str, when: datetime | None = None) -> Path:
     """Back ``database`` up into its backups folder, named for the moment and the reason."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
     destination = backup_dir(database) / f"{database.stem}-{stamp}-{reason}.sqlite"
     return copy_database(database, destination)
+
+
+#: How many backups of each kind are kept (the newest); older ones are removed.
+KEEP = {"daily": 7, "import": 5, "manual": 10}
+KEEP_OTHER = 10
+
+
+def _kind(path: Path) -> str:
+    reason = path.stem.rsplit("-", 1)[-1]
+    return reason if reason in KEEP else "other"
+
+
+def backups(database: Path) -> list[Path]:
+    """The database's backups, newest first."""
+    folder = database.parent / "backups"
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.glob(f"{database.stem}-*.sqlite") if p.is_file()]
+    # Names carry the moment (…-YYYYmmdd-HHMMSS-ffffff-reason): newest first by name, not by file time.
+    return sorted(found, key=lambda p: p.stem[len(database.stem) + 1:len(database.stem) + 23], reverse=True)
+
+
+def rotate(database: Path) -> list[Path]:
+    """Remove the oldest backups beyond what is kept of each kind; return the removed ones."""
+    seen: dict[str, int] = {}
+    removed = []
+    for path in backups(database):
+        kind = _kind(path)
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] > KEEP.get(kind, KEEP_OTHER):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def backup_daily(database: Path, today: datetime | None = None) -> Path | None:
+    """Once a day (the first start, import or write of the day), a backup; then rotate."""
+    today = today or datetime.now()
+    stamp = today.strftime("%Y%m%d")
+    if any(p.name.startswith(f"{database.stem}-{stamp}") and _kind(p) == "daily" for p in backups(database)):
+        return None
+    made = backup_before(database, "daily", today)
+    rotate(database)
+    return made
+
+
+def check_file(path: Path) -> list[str]:
+    """What is wrong with the SQLite file at ``path`` (empty when it is whole): integrity and foreign keys."""
+    problems: list[str] = []
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as error:
+        return [f"unreadable: {error.strerror}"]
+    if header != b"SQLite format 3\x00":
+        return ["not a database"]
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = connection.execute("PRAGMA integrity_check").fetchall()
+        if [r[0] for r in rows] != ["ok"]:
+            problems += [f"integrity: {r[0]}" for r in rows[:20]]
+        for table, rowid, parent, _fk in connection.execute("PRAGMA foreign_key_check").fetchall()[:20]:
+            problems.append(f"foreign key: {table} row {rowid} points to a missing {parent}")
+    except sqlite3.DatabaseError as error:
+        problems.append(f"damaged: {error}")
+    finally:
+        connection.close()
+    return problems

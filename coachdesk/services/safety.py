@@ -1,0 +1,212 @@
+"""Keeping the data safe: backups on demand, restore with checks, and the doctor that says in
+plain words what is wrong with a database and what to do about it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coachdesk.atomic import fsync_directory
+from coachdesk.errors import InputError
+from coachdesk.i18n import _
+from coachdesk.store.backup import backup_before, backups, check_file, copy_database, rotate
+from coachdesk.store.migrate import head_revision
+
+
+def _database_file(db_path: Path | None) -> Path:
+    if db_path is None:
+        raise InputError(_("This database lives in memory; there is no file to back up or check."))
+    return db_path
+
+
+def make_backup(database: Path, out: Path) -> Path:
+    """A consistent copy of ``database`` (even while the app writes to it) at ``out``."""
+    if not database.exists():
+        raise InputError(_("{file} does not exist.").format(file=database))
+    if out.resolve() == database.resolve():
+        raise InputError(_("A backup cannot replace the database it copies; choose another file."))
+    try:
+        return copy_database(database, out)
+    except OSError as error:
+        raise InputError(_("{file} could not be written: {reason}.").format(
+            file=out, reason=error.strerror or error)) from None
+
+
+def backup_before_import(db_path: Path | None) -> Path | None:
+    """A backup before an import changes the database (kept: the last few imports)."""
+    if db_path is None or not db_path.exists():
+        return None
+    made = backup_before(db_path, "import")
+    rotate(db_path)
+    return made
+
+
+def _schema(path: Path) -> str | None:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"alembic_version", "sync_state", "mentee"} <= names:
+            return None
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(row[0]) if row else None
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        connection.close()
+
+
+def validate_backup(path: Path) -> str:
+    """The schema revision of a CoachDesk backup at ``path``, or one sentence saying why it is not one."""
+    if not path.is_file():
+        raise InputError(_("{file} does not exist.").format(file=path))
+    problems = check_file(path)
+    if problems == ["not a database"]:
+        raise InputError(_("{file} is not a CoachDesk backup.").format(file=path.name))
+    if problems:
+        raise InputError(_("{file} is damaged ({problem}); choose another backup.").format(
+            file=path.name, problem=problems[0]))
+    revision = _schema(path)
+    if revision is None:
+        raise InputError(_("{file} is a database, but not a CoachDesk one.").format(file=path.name))
+    if revision > head_revision():
+        raise InputError(_("{file} comes from a newer CoachDesk; update CoachDesk to restore it.").format(
+            file=path.name))
+    return revision
+
+
+@dataclass
+class Restored:
+    restored: Path
+    previous: Path | None  # where the database it replaced was kept
+
+
+def restore(database: Path, backup: Path) -> Restored:
+    """Replace ``database`` with the checked ``backup``, keeping the current database as a backup first.
+
+    Run it with the database closed (the command line does; the app restores before it opens one).
+    """
+    validate_backup(backup)
+    previous = backup_before(database, "before-restore") if database.exists() else None
+    temp = database.with_name(f".{database.name}.restore")
+    try:
+        shutil.copyfile(backup, temp)
+        with temp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        for suffix in ("-wal", "-shm"):  # the old database's journal must not replay over the restored one
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        os.replace(temp, database)
+        fsync_directory(database.parent)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise InputError(_("{file} could not be restored: {reason}.").format(
+            file=backup.name, reason=error.strerror or error)) from None
+    return Restored(database, previous)
+
+
+# -- the doctor --------------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    what: str  # what is wrong, in plain words
+    advice: str  # what to do
+
+
+@dataclass
+class Diagnosis:
+    database: Path
+    findings: list[Finding] = field(default_factory=list)
+    good_backup: Path | None = None
+
+    @property
+    def healthy(self) -> bool:
+        return not self.findings
+
+
+def latest_good_backup(database: Path) -> Path | None:
+    for candidate in backups(database):
+        if not check_file(candidate) and _schema(candidate) is not None:
+            return candidate
+    return None
+
+
+def _sync_state_findings(path: Path) -> list[str]:
+    """Sync bookkeeping that must hold in any healthy database (plain sentences)."""
+    found: list[str] = []
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        state = connection.execute("SELECT local_site_idx, db_version FROM sync_state").fetchall()
+        if len(state) != 1:
+            return [_("The sync state is missing, so this device cannot tell what it has shared.")]
+        local_site, version = state[0]
+        if not connection.execute("SELECT 1 FROM sync_site WHERE idx = ?", (local_site,)).fetchone():
+            found.append(_("This device's sync identity is missing."))
+        newest = max(connection.execute("SELECT coalesce(max(version), 0) FROM sync_row_clock").fetchone()[0],
+                     connection.execute("SELECT coalesce(max(version), 0) FROM sync_field_clock").fetchone()[0])
+        if newest > version:
+            found.append(_("Changes are recorded as newer than the database itself ({newest} > {version})."
+                           ).format(newest=newest, version=version))
+        orphans = connection.execute(
+            "SELECT count(*) FROM sync_field_clock f LEFT JOIN sync_row_clock r ON r.row_id = f.row_id "
+            "WHERE r.row_id IS NULL").fetchone()[0]
+        if orphans:
+            found.append(_("{count} field changes belong to no recorded row.").format(count=orphans))
+        unknown = connection.execute(
+            "SELECT count(*) FROM sync_row_clock r LEFT JOIN sync_site s ON s.idx = r.site_idx "
+            "WHERE s.idx IS NULL").fetchone()[0]
+        if unknown:
+            found.append(_("{count} rows were changed by a device the database does not know.").format(count=unknown))
+    except sqlite3.DatabaseError as error:
+        found.append(_("The sync records cannot be read: {reason}.").format(reason=error))
+    finally:
+        connection.close()
+    return found
+
+
+def diagnose(database: Path) -> Diagnosis:
+    """Check ``database``: SQLite's integrity and foreign keys, then the sync bookkeeping."""
+    diagnosis = Diagnosis(database)
+    if not database.exists():
+        raise InputError(_("{file} does not exist.").format(file=database))
+    good = latest_good_backup(database)
+    diagnosis.good_backup = good
+    restore_advice = (_("Restore the latest good backup: coachdesk restore “{file}”.").format(file=good)
+                      if good else _("No good backup was found; copy the file somewhere safe and ask for help."))
+    problems = check_file(database)
+    if problems == ["not a database"]:
+        diagnosis.findings.append(Finding(_("{file} is not a database.").format(file=database.name),
+                                          restore_advice))
+        return diagnosis
+    for problem in problems:
+        diagnosis.findings.append(Finding(_("The file is damaged: {problem}.").format(problem=problem),
+                                          restore_advice))
+    if problems:
+        return diagnosis
+    if _schema(database) is None:
+        diagnosis.findings.append(Finding(_("{file} is not a CoachDesk database.").format(file=database.name),
+                                          _("Open the right file with coachdesk --db FILE.")))
+        return diagnosis
+    for sentence in _sync_state_findings(database):
+        diagnosis.findings.append(Finding(sentence, _("Your data is readable. Export it for the hub, then "
+                                                      "import the central export into a fresh database, or "
+                                                      "restore the latest good backup.")))
+    return diagnosis
+
+
+def quick_check(database: Path) -> bool:
+    """A fast look at start: does SQLite find the file whole?"""
+    try:
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            return connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+__all__ = ["Diagnosis", "Finding", "Restored", "diagnose", "latest_good_backup", "make_backup", "quick_check",
+           "restore", "rotate", "validate_backup"]
