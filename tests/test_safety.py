@@ -237,3 +237,24 @@ def test_a_csv_import_and_a_backup_killed_at_random_moments_leave_whole_files(fi
         _healthy(big)
         # Written under a temporary name and renamed: the backup is whole or absent.
         assert not out.exists() or validate_backup(out)
+
+
+def test_the_app_offers_the_latest_good_backup_when_the_database_is_damaged(qtbot, filled, monkeypatch):
+    from PySide6.QtWidgets import QWidget
+
+    from coachdesk.ui import app
+
+    for suffix in ("-wal", "-shm"):
+        Path(f"{filled}{suffix}").unlink(missing_ok=True)
+    good = backup_before(filled, "manual")
+    healthy = dump(filled)
+    _damage(filled)
+    asked = []
+    monkeypatch.setattr(app, "ask_restore", lambda _parent, path, backup: asked.append(backup) or True)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    app.check_at_start(parent, filled)
+    assert asked == [good]
+    assert dump(filled) == healthy
+    app.check_at_start(parent, filled)  # healthy now: nothing is asked
+    assert asked == [good]

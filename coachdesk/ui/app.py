@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from coachdesk import APP_ID, APP_NAME, __version__
 from coachdesk.errors import CoachDeskError
-from coachdesk.i18n import _, current_language, is_language_code, set_language, text_direction
+from coachdesk.i18n import _, current_language, is_language_code, isolated, set_language, text_direction
 from coachdesk.paths import default_database
 from coachdesk.services.settings import Settings, load_settings
 from coachdesk.ui.context import Navigator, UiContext
@@ -87,13 +87,23 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def build_context(db: Database, settings: Settings) -> UiContext:
+    from coachdesk.services.provenance import record_local_user
     from coachdesk.ui.folder_sync import FolderSync
     from coachdesk.ui.fonts import load_bundled_fonts
 
     load_bundled_fonts()
     bus = ChangeBus()
     tasks = TaskRunner(db, bus)
-    return UiContext(db=db, tasks=tasks, changes=bus, navigator=Navigator(), settings=settings,
+    navigator = Navigator()
+
+    def record_user() -> None:
+        # The device's user name goes with its exports: it is who changed what this device wrote.
+        name = settings.user_name
+        tasks.write(lambda session: record_local_user(session, name))
+
+    record_user()
+    navigator.settings_changed.connect(record_user)
+    return UiContext(db=db, tasks=tasks, changes=bus, navigator=navigator, settings=settings,
                      folder_sync=FolderSync(db, tasks, bus, settings))
 
 
@@ -173,6 +183,36 @@ def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
     window.installEventFilter(_FirstPaint(window, then))
 
 
+def check_at_start(parent: QWidget, path: Path) -> None:
+    """A quick look at the database before opening it; when it is damaged, offer the latest good backup."""
+    from coachdesk.services import safety
+
+    if not path.exists() or safety.quick_check(path):
+        return
+    good = safety.latest_good_backup(path)
+    if good is None:
+        QMessageBox.warning(parent, APP_NAME, _("The database {file} is damaged and no good backup was found. "
+                                                "CoachDesk will try to open it; copy the file somewhere safe "
+                                                "and run coachdesk doctor.").format(file=isolated(path)))
+        return
+    if ask_restore(parent, path, good):
+        safety.restore(path, good)
+
+
+def ask_restore(parent: QWidget, path: Path, good: Path) -> bool:
+    """Tests answer this without a modal loop."""
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME,
+                      _("The database {file} is damaged. Restore the latest good backup, {backup}? The "
+                        "damaged file is kept as a backup too.").format(file=isolated(path.name),
+                                                                       backup=isolated(good.name)),
+                      QMessageBox.StandardButton.NoButton, parent)
+    restore_button = box.addButton(_("&Restore the backup"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_("&Open it anyway"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore_button)
+    box.exec()
+    return box.clickedButton() is restore_button
+
+
 def run_app(database: Path | None, language: str = "") -> int:
     """Paint the window first, then open the database and fill it in.
 
@@ -194,6 +234,7 @@ def run_app(database: Path | None, language: str = "") -> int:
         from coachdesk.services.workspace import open_workspace
 
         try:
+            check_at_start(window, path)
             db = open_workspace(path)
         except CoachDeskError as error:
             QMessageBox.critical(window, APP_NAME, str(error))
