@@ -29,6 +29,8 @@ class SyncSite(Base):
     site_id: Mapped[bytes] = mapped_column(LargeBinary(SITE_ID_BYTES), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     is_local: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The name of the person who uses the device (their Settings): who wrote what this site wrote.
+    user_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class SyncState(Base):

@@ -16,6 +16,7 @@ from coachdesk.atomic import atomic_write
 from coachdesk.errors import CoachDeskError, InputError
 from coachdesk.i18n import _
 from coachdesk.model import SeenBundle, SyncPeer, SyncSite, SyncState
+from coachdesk.services.provenance import clean_name, site_names
 from coachdesk.services.team import Invitation, _check_schema, _proof, site_index
 from coachdesk.store.changes import STATE_ID
 from coachdesk.store.database import Database, open_database
@@ -218,10 +219,17 @@ def _merge_one(hub, session, path, manifest, records, merge_records) -> IngestOu
     if session.get(SeenBundle, manifest.bundle_id) is not None:
         return IngestOutcome(path, "skipped", _("already merged"), device_name)
     result = merge_records(session, records)
+    # A device's names come with each bundle; one merged late (older than the last) must not
+    # bring back names the device has since changed.
+    newest = int(manifest.to_version) >= peer.acked_version
     peer.acked_version = max(peer.acked_version, int(manifest.to_version))
     peer.last_seen = datetime.now().isoformat(timespec="seconds")
-    if device_name:
-        session.get(SyncSite, idx).name = device_name
+    if newest:
+        site = session.get(SyncSite, idx)
+        if device_name:
+            site.name = clean_name(device_name)
+        if "user_name" in manifest.extra:  # absent from older CoachDesks' bundles
+            site.user_name = clean_name(manifest.extra["user_name"])
     session.add(SeenBundle(bundle_id=manifest.bundle_id, site_idx=idx, to_version=int(manifest.to_version),
                            merged_at=datetime.now().isoformat(timespec="seconds")))
     return IngestOutcome(path, "merged", "", device_name, result.fields_applied, result.conflicts_logged)
@@ -246,6 +254,7 @@ def export_central(folder: Path, out: Path) -> tuple[int, int]:
                 .where(SyncPeer.role == "device", SyncPeer.approved.is_(True), SyncPeer.revoked.is_(False))
                 .order_by(SyncSite.site_id)))
             version = session.get(SyncState, STATE_ID).db_version
+            names = site_names(session)
     finally:
         db.close()
     if not devices:
@@ -253,7 +262,7 @@ def export_central(folder: Path, out: Path) -> tuple[int, int]:
     recipients = [PublicKeys(sign=bytes(sign), box=bytes(box)) for _site, box, sign, _acked in devices]
     acks = {bytes(site).hex(): int(acked) for site, _box, _sign, acked in devices}
     data = write_bundle(records, signer=keys, recipients=recipients, kind="central", schema_version=head_revision(),
-                        from_version=0, to_version=version, extra={"acks": acks})
+                        from_version=0, to_version=version, extra={"acks": acks, "site_names": names})
     write_bundle_file(out, data)
     return len(records), len(devices)
 

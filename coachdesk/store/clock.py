@@ -7,10 +7,12 @@ even when a laptop's clock is set back.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 COUNTER_BITS = 16
 COUNTER_MASK = (1 << COUNTER_BITS) - 1
 MAX_MS = (1 << 48) - 1
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def pack(ms: int, counter: int) -> int:
@@ -23,6 +25,15 @@ def milliseconds(hlc: int) -> int:
 
 def counter(hlc: int) -> int:
     return hlc & COUNTER_MASK
+
+
+def to_datetime(hlc: int) -> datetime:
+    """When a clock value was taken, in UTC (to the millisecond; the counter only orders writes
+    made within one millisecond, or while the wall clock stood behind the last value seen)."""
+    try:
+        return _EPOCH + timedelta(milliseconds=milliseconds(hlc))
+    except OverflowError:  # past the year 9999: only a clock set absurdly far ahead
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def wall_ms() -> int:

@@ -33,6 +33,7 @@ from coachdesk.services.drafts import Draft, discard_draft, save_draft
 from coachdesk.services.mentees import MenteeForm, community_names, load_form, save_mentee, validate
 from coachdesk.services.vocabulary import choices
 from coachdesk.ui.context import UiContext
+from coachdesk.ui.dialogs.field_history import MENTEE_FIELDS, FieldHistoryDialog, offer_who_changed
 
 DRAFT_KIND = "mentee"
 DRAFT_DELAY_MS = 1000
@@ -201,6 +202,14 @@ class MenteeDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("&Cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self.history_button = self.buttons.addButton(_("&History…"), QDialogButtonBox.ButtonRole.HelpRole)
+        self.history_button.setToolTip(_("Who changed each field last, on which device and when"))
+        self.history_button.setAutoDefault(False)
+        self.history_button.setEnabled(self.mentee_id is not None)
+        self.history_button.clicked.connect(lambda: self.show_history())
+        for column, edit in (("name", self.name), ("region", self.region), ("languages", self.languages),
+                             ("consent_given_by", self.consent_by), ("email", self.email), ("phone", self.phone)):
+            offer_who_changed(edit, lambda column=column: self.show_history(column))
 
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
@@ -343,6 +352,18 @@ class MenteeDialog(QDialog):
         dialog = cls(context, mentee_id, parent)
         dialog.apply_values(draft.values)
         dialog.draft_key = draft.key
+        return dialog
+
+    # -- history
+
+    def show_history(self, column: str | None = None) -> FieldHistoryDialog | None:
+        """Who changed each field of this mentee last (the line of ``column`` selected)."""
+        if self.mentee_id is None:
+            return None
+        title = _("History of {name}").format(name=self.name.text().strip() or _("(no name yet)"))
+        dialog = FieldHistoryDialog(self.context, "mentee", self.mentee_id, MENTEE_FIELDS, title, self, column)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
         return dialog
 
     # -- saving and closing

@@ -192,6 +192,10 @@ class MenteePage(QWidget):
         for n, button in enumerate((self.log_button, self.assess_button, self.edit_button, self.archive_button,
                                     self.print_button)):
             actions.addWidget(button, n // 2, n % 2)
+        self.history_button = QPushButton(_("&History…"))
+        self.history_button.setToolTip(_("Who changed each field last, on which device and when"))
+        self.history_button.clicked.connect(lambda: self.show_history())
+        actions.addWidget(self.history_button, actions.count() // 2, actions.count() % 2)
         header = QHBoxLayout()
         header.addLayout(info_box, 1)
         header.addLayout(actions)
@@ -424,6 +428,18 @@ class MenteePage(QWidget):
         name = self.title.text().replace(" ", "-")
         dialog = PrintPreviewDialog(self.context, title, f"{kind}-{name}",
                                     lambda language: printing.handout_pdf(db, kind, mentee_id, language), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_history(self) -> QWidget | None:
+        """Who changed each of the mentee's fields last, on which device and when."""
+        from coachdesk.ui.dialogs.field_history import MENTEE_FIELDS, FieldHistoryDialog
+
+        if self.mentee_id is None or self.profile is None:
+            return None
+        title = _("History of {name}").format(name=self.profile.header.name)
+        dialog = FieldHistoryDialog(self.context, "mentee", self.mentee_id, MENTEE_FIELDS, title, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
