@@ -151,7 +151,6 @@ def test_a_new_user_name_reaches_the_others_and_a_late_older_bundle_does_not_bri
 
 @pytest.fixture
 def amina(ui_context):
-    ui_context.tasks.wait_idle()  # the user name of the settings is recorded when the app starts
     with ui_context.db.write() as session:
         mentee_id = save_mentee(session, MenteeForm(name="Amina Bello", region="West Africa"))
     return mentee_id
@@ -198,3 +197,14 @@ def test_the_mentee_page_history_button_lists_the_fields(qtbot, ui_context, amin
     assert history is not None and history.isVisible()
     assert _history_line(history, "Name").startswith("Name — changed by Test Coach on this device, ")
     assert _history_line(history, "Region").startswith("Region — changed by Test Coach on this device, ")
+
+
+def test_the_name_in_the_settings_is_who_changes_what_this_device_writes(qtbot, ui_context):
+    def local_user() -> str:
+        with ui_context.db.read() as session:
+            return session.scalar(select(SyncSite.user_name).where(SyncSite.is_local.is_(True)))
+
+    assert local_user() == "Test Coach"  # recorded when the app starts
+    ui_context.settings.user_name = "Amina Yusuf"
+    ui_context.navigator.settings_changed.emit()  # as the Settings page does when it saves
+    qtbot.waitUntil(lambda: local_user() == "Amina Yusuf")

@@ -96,12 +96,19 @@ def build_context(db: Database, settings: Settings) -> UiContext:
     tasks = TaskRunner(db, bus)
     navigator = Navigator()
 
-    def record_user() -> None:
-        # The device's user name goes with its exports: it is who changed what this device wrote.
-        name = settings.user_name
-        tasks.write(lambda session: record_local_user(session, name))
+    # The device's user name goes with its exports: it is who changed what this device wrote.
+    # At start, before any other work is queued, it is recorded at once; later changes of the
+    # name (saving the settings) go through the writer like every other write.
+    with db.write() as session:
+        record_local_user(session, settings.user_name)
+    recorded = [settings.user_name]
 
-    record_user()
+    def record_user() -> None:
+        name = settings.user_name
+        if name != recorded[0]:
+            recorded[0] = name
+            tasks.write(lambda session: record_local_user(session, name))
+
     navigator.settings_changed.connect(record_user)
     return UiContext(db=db, tasks=tasks, changes=bus, navigator=navigator, settings=settings,
                      folder_sync=FolderSync(db, tasks, bus, settings))
