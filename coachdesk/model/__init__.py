@@ -10,7 +10,17 @@ from coachdesk.model.assessment import (
 )
 from coachdesk.model.base import PRIVATE, Base, RowId, Synced
 from coachdesk.model.ids import named_id, parse_id, uuid7
-from coachdesk.model.people import Coach, CoachRole, Community, JourneyStage, Mentee, MenteeKind
+from coachdesk.model.people import (
+    PERSONAL_FIELDS,
+    Coach,
+    CoachRole,
+    Community,
+    JourneyStage,
+    Mentee,
+    MenteeKind,
+    erased_name,
+    erased_values,
+)
 from coachdesk.model.plan import OPEN_ACTION_STATUSES, ActionStatus, Plan, PlanAction, PlanGoal, PlanStatus
 from coachdesk.model.reference import (
     Capacity,
@@ -49,12 +59,13 @@ def private_columns(cls: type[Synced]) -> frozenset[str]:
 
 
 __all__ = [
-    "LEVEL_MAX", "LEVEL_MIN", "OPEN_ACTION_STATUSES", "PRIVATE",
+    "LEVEL_MAX", "LEVEL_MIN", "OPEN_ACTION_STATUSES", "PERSONAL_FIELDS", "PRIVATE",
     "ActionStatus", "Assessment", "AssessmentMode", "Base", "Capacity", "CapacityArea",
     "CapacityAreaText", "CapacityRating", "CapacityText", "Coach", "CoachRole", "CoachingSession",
     "Community", "CommunityRequest", "FieldClock", "FundingOpportunity", "FundingText", "JourneyStage", "Mentee",
     "MenteeKind", "Plan", "PlanAction", "PlanGoal", "PlanStatus", "Priority", "RequestStatus",
     "RowClock", "RowId", "SeenBundle", "SessionCapacity", "SyncConflict", "SyncPeer", "SyncTeam", "SessionKind", "SessionParticipant", "Synced",
-    "SyncSite", "SyncState", "ToolboxMethod", "ToolboxMethodText", "named_id", "parse_id",
+    "SyncSite", "SyncState", "ToolboxMethod", "ToolboxMethodText", "erased_name", "erased_values", "named_id",
+    "parse_id",
     "private_columns", "synced_classes", "uuid7",
 ]

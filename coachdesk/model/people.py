@@ -5,10 +5,13 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from coachdesk.errors import InputError
+from coachdesk.i18n import _
 from coachdesk.model.base import PRIVATE, Base, RowId, Synced, enum_column
 
 
@@ -60,6 +63,25 @@ class Coach(Synced, Base):
     email: Mapped[str] = mapped_column(String(200), default="", info={PRIVATE: True})
 
 
+def erased_name(mentee_id: uuid.UUID) -> str:
+    """The name an erased mentee takes. It is derived from the id and never translated, so every
+    device that erases the mentee (or honours an erasure it received) writes the same value."""
+    return f"Erased person {mentee_id.hex[-4:].upper()}"
+
+
+#: A mentee's personal fields: erasing the mentee sets them to :func:`erased_values`.
+PERSONAL_FIELDS = ("name", "region", "consent_given_by", "email", "phone", "private_notes")
+
+
+def erased_values(mentee_id: uuid.UUID) -> dict[str, Any]:
+    """The value of each of a mentee's personal fields once their data has been erased.
+
+    Kind, community, languages, journey stage, coach and the date consent was given stay:
+    none of them names the person, and the evaluation counts by community and stage need them.
+    """
+    return dict.fromkeys(PERSONAL_FIELDS, "") | {"name": erased_name(mentee_id)}
+
+
 class Mentee(Synced, Base):
     """A person, organization or group ("POG") on a capacity-building journey."""
 
@@ -83,6 +105,18 @@ class Mentee(Synced, Base):
     phone: Mapped[str] = mapped_column(String(50), default="", info={PRIVATE: True})
     private_notes: Mapped[str] = mapped_column(Text, default="", info={PRIVATE: True})
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The person's data was erased at their request (``coachdesk.services.privacy``); their
+    #: personal fields keep their erased values from then on, on every device.
+    erased: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     community: Mapped[Community | None] = relationship()
     coach: Mapped[Coach | None] = relationship()
+
+    @validates(*PERSONAL_FIELDS)
+    def _keep_erased(self, key: str, value: Any) -> Any:
+        # Every ORM write of a mentee passes here (the mentee dialog, merging duplicates, a CSV
+        # import, taking back a value from the conflict log), so none can bring erased data back.
+        # The sync merge writes with Core; it honours erasures itself (coachdesk.sync.erasure).
+        if self.erased and value != erased_values(self.id)[key]:
+            raise InputError(_("This person's data has been erased; their record can no longer be edited."))
+        return value

@@ -88,10 +88,10 @@ def candidates(session: Session, mentee_id: uuid.UUID, limit: int = 20) -> list[
     """Other mentees of the same kind whose names look like this one's, most alike first."""
     mentee = _live(session, mentee_id)
     folded = _folded(mentee.name)
-    if not folded:
+    if not folded or mentee.erased:  # erased people's placeholder names all look alike
         return []
     rows = session.execute(select(Mentee.id, Mentee.name).where(
-        Mentee.deleted.is_(False), Mentee.kind == mentee.kind, Mentee.id != mentee.id))
+        Mentee.deleted.is_(False), Mentee.erased.is_(False), Mentee.kind == mentee.kind, Mentee.id != mentee.id))
     scored = []
     for other_id, name in rows:
         score = similarity(mentee.name, name)
@@ -116,6 +116,8 @@ def merge_mentees(session: Session, keep_id: uuid.UUID, duplicate_id: uuid.UUID)
     if keep_id == duplicate_id:
         raise InputError(_("A mentee cannot be merged into itself."))
     keep, duplicate = _live(session, keep_id), _live(session, duplicate_id)
+    if keep.erased or duplicate.erased:
+        raise InputError(_("This person's data has been erased; their record can no longer be edited."))
     if keep.kind != duplicate.kind:
         raise InputError(_("{first} and {second} are not the same kind of mentee, so they cannot be merged.").format(
             first=keep.name, second=duplicate.name))

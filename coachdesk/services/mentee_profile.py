@@ -54,6 +54,8 @@ class MenteeHeader:
     email: str
     phone: str
     coach: str
+    #: The person's data was erased at their request: the name is a placeholder, details are empty.
+    erased: bool = False
 
 
 class TimelineKind(enum.StrEnum):
@@ -137,7 +139,7 @@ def _header(session: Session, mentee_id: uuid.UUID) -> MenteeHeader:
     row = session.execute(
         select(Mentee.id, Mentee.name, Mentee.kind, Community.name, Mentee.region, Mentee.languages,
                Mentee.journey_stage, Mentee.archived, Mentee.consent_given_on, Mentee.consent_given_by,
-               Mentee.email, Mentee.phone, Coach.name, Mentee.deleted)
+               Mentee.email, Mentee.phone, Coach.name, Mentee.erased, Mentee.deleted)
         .outerjoin(Community, Community.id == Mentee.community_id)
         .outerjoin(Coach, Coach.id == Mentee.coach_id)
         .where(Mentee.id == mentee_id)
@@ -145,9 +147,10 @@ def _header(session: Session, mentee_id: uuid.UUID) -> MenteeHeader:
     if row is None or row[-1]:
         raise InputError(_("This mentee no longer exists; it may have been removed on another device."))
     (mid, name, kind, community, region, languages, stage, archived, consent_on, consent_by, email, phone,
-     coach, _deleted) = row
+     coach, erased, _deleted) = row
     return MenteeHeader(mid, name, kind, community or "", region or "", tuple(languages or ()), stage,
-                        bool(archived), consent_on, consent_by or "", email or "", phone or "", coach or "")
+                        bool(archived), consent_on, consent_by or "", email or "", phone or "", coach or "",
+                        bool(erased))
 
 
 def _sessions(session: Session, mentee_id: uuid.UUID) -> list[TimelineEntry]:

@@ -162,6 +162,10 @@ def find_or_add_community(session: Session, name: str) -> uuid.UUID | None:
 
 def save_mentee(session: Session, form: MenteeForm) -> uuid.UUID:
     """Add or update a mentee from ``form`` (inside the caller's write transaction)."""
+    if form.id is not None:
+        existing = session.get(Mentee, form.id)
+        if existing is not None and existing.erased:
+            raise InputError(_("This person's data has been erased; their record can no longer be edited."))
     problems = validate(form)
     if problems:
         raise InputError(" ".join(problems))

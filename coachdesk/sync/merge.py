@@ -36,6 +36,11 @@ makes a placeholder: a tombstone with causal length 0, columns at their defaults
 sent and left out of :func:`coachdesk.sync.changes.canonical_dump`; the parent's records,
 whenever they come, replace it whole (any causal length beats 0).
 
+An erasure stays one (:mod:`coachdesk.sync.erasure`): a merge that touches an erased mentee,
+or a conflict about one, ends by erasing again whatever of the person's data the records brought
+back or the conflict log kept, as ordinary local edits. Only then does a merge write through
+the ORM's change capture, and only where an erasure was undone.
+
 The merge writes with Core statements on the session's connection, never through the ORM's
 change capture: a merged field keeps the clock it was written with elsewhere. One merge that
 changes anything takes one new local database version, so the hub can pass the changes on;
@@ -62,6 +67,7 @@ from coachdesk.model import FieldClock, RowClock, SyncConflict, SyncSite, SyncSt
 from coachdesk.store.changes import STATE_ID, ChangeSummary
 from coachdesk.sync.bulk import _bulk_insert, _bulk_update, _insert_dicts
 from coachdesk.sync.changes import TableInfo, chunks, site_ids, table_infos
+from coachdesk.sync.erasure import MENTEE_TABLE, keep_erased
 from coachdesk.sync.incoming import (
     Clock,
     MergeRefused,
@@ -91,6 +97,8 @@ class MergeResult:
     placeholders: int = 0
     #: The local database version the merge took; None if it changed nothing.
     version: int | None = None
+    #: Rows written again to keep erased mentees erased (:mod:`coachdesk.sync.erasure`).
+    erasures_kept: int = 0
     changes: ChangeSummary = field(default_factory=ChangeSummary)
 
     @property
@@ -419,7 +427,23 @@ def _merge(session: Session, records: Sequence[Mapping[str, Any]]) -> MergeResul
     # Later ORM writes in this transaction take a new version and a clock after what arrived.
     session.info.pop("write_stamp", None)
     session.expire_all()
+    result.erasures_kept = keep_erased(session, _erased_or_in_conflict(rows))
     return result
+
+
+def _erased_or_in_conflict(rows: Mapping[tuple[str, uuid.UUID], _Row]) -> set[uuid.UUID]:
+    """The mentees among ``rows`` that are erased, and the mentees that conflict rows among them are about."""
+    found = set()
+    for (table_name, rid), row in rows.items():
+        if table_name == MENTEE_TABLE:
+            erased = row.fields.get("erased")
+            if erased is not None and erased.value:
+                found.add(rid)
+        elif table_name == CONFLICT_TABLE:
+            about, row_id = row.fields.get("table_name"), row.fields.get("row_id")
+            if about is not None and about.value == MENTEE_TABLE and row_id is not None:
+                found.add(row_id.value)
+    return found
 
 
 def _add_placeholders(connection: Connection, infos: dict[str, TableInfo], rows: list[_Row],

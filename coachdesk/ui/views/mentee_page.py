@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QMenu,
     QGridLayout,
     QGroupBox,
@@ -29,10 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from coachdesk.errors import CoachDeskError
-from coachdesk.i18n import _, format_date, format_number, ngettext
-from coachdesk.model import JourneyStage
+from coachdesk.i18n import _, format_date, format_number, isolated, ngettext
+from coachdesk.model import JourneyStage, erased_name
 from coachdesk.services.mentee_profile import MenteeProfile, PlanSummary, TimelineEntry, TimelineKind, mentee_profile
 from coachdesk.services.mentees import set_archived, set_stage
+from coachdesk.services.privacy import erase_person, write_person_export
 from coachdesk.services.vocabulary import label
 from coachdesk.services import printing
 from coachdesk.ui.dialogs.print_preview import PrintPreviewDialog
@@ -55,6 +58,13 @@ def confirm(parent: QWidget, title: str, question: str, yes_text: str) -> bool:
     box.setDefaultButton(yes)
     box.exec()
     return box.clickedButton() is yes
+
+
+def choose_person_export_path(parent: QWidget, suggested: Path) -> Path | None:
+    """Where to save a person's data; tests replace this to answer without a file dialog."""
+    name, _filter = QFileDialog.getSaveFileName(parent, _("Export this person's data"), str(suggested),
+                                                _("JSON files (*.json)"))
+    return Path(name) if name else None
 
 
 def show_error(parent: QWidget, title: str, error: BaseException, what: str) -> None:
@@ -150,14 +160,24 @@ class MenteePage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title.setFont(font)
+        self.erased_badge = QLabel(_("Erased"))
+        self.erased_badge.setObjectName("mentee_erased")
+        badge_font = self.erased_badge.font()
+        badge_font.setBold(True)
+        self.erased_badge.setFont(badge_font)
+        self.erased_badge.setVisible(False)
         top = QHBoxLayout()
         top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.title, 1)
+        top.addWidget(self.erased_badge, 0, Qt.AlignmentFlag.AlignTop)
 
         self.summary = QLabel()
         self.consent = QLabel()
         self.contact = QLabel()
-        for info in (self.summary, self.consent, self.contact):
+        #: What the last export or erasure did, in one sentence.
+        self.notice = QLabel()
+        self.notice.setVisible(False)
+        for info in (self.summary, self.consent, self.contact, self.notice):
             info.setWordWrap(True)
             info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.consent_icon = QLabel()
@@ -172,6 +192,7 @@ class MenteePage(QWidget):
         info_box.addWidget(self.summary)
         info_box.addLayout(consent_row)
         info_box.addWidget(self.contact)
+        info_box.addWidget(self.notice)
         info_box.addStretch(1)
 
         self.log_button = QPushButton(_("&Log a session"))
@@ -183,6 +204,11 @@ class MenteePage(QWidget):
         print_menu.addAction(_("Assessment summary…"), lambda: self.print_document("assessment"))
         print_menu.addAction(_("Capacity plan…"), lambda: self.print_document("plan"))
         self.print_button.setMenu(print_menu)
+        self.privacy_button = QPushButton(_("Personal &data…"))
+        privacy_menu = QMenu(self.privacy_button)
+        self.export_action = privacy_menu.addAction(_("Export this person's data…"), self.export_person_data)
+        self.erase_action = privacy_menu.addAction(_("Erase this person…"), self.erase_person_data)
+        self.privacy_button.setMenu(privacy_menu)
         self.log_button.clicked.connect(lambda: self.context.navigator.session_log_requested.emit([self.mentee_id]))
         self.assess_button.clicked.connect(lambda: self.context.navigator.assessment_requested.emit(self.mentee_id))
         self.edit_button.clicked.connect(self.edit_details)
@@ -190,7 +216,7 @@ class MenteePage(QWidget):
         actions = QGridLayout()
         actions.setSpacing(4)
         for n, button in enumerate((self.log_button, self.assess_button, self.edit_button, self.archive_button,
-                                    self.print_button)):
+                                    self.print_button, self.privacy_button)):
             actions.addWidget(button, n // 2, n % 2)
         self.history_button = QPushButton(_("&History…"))
         self.history_button.setToolTip(_("Who changed each field last, on which device and when"))
@@ -268,6 +294,8 @@ class MenteePage(QWidget):
     # -- loading
 
     def show_mentee(self, mentee_id: uuid.UUID) -> None:
+        if mentee_id != self.mentee_id:
+            self.notice.setVisible(False)
         self.mentee_id = mentee_id
         self.reload()
 
@@ -331,6 +359,15 @@ class MenteePage(QWidget):
         else:
             self.contact.setText(_("No contact details"))
         self.archive_button.setText(_("Unarchi&ve") if h.archived else _("Archi&ve"))
+        self.erased_badge.setVisible(h.erased)
+        self.contact.setVisible(not h.erased)
+        self.edit_button.setEnabled(not h.erased)
+        self.erase_action.setEnabled(not h.erased)
+        if h.erased:
+            self.consent_icon.setVisible(False)
+            self.consent.setFont(self.summary.font())
+            self.consent.setText(_("This person's data was erased at their request. Their sessions, assessments "
+                                   "and plans are kept, without their name, for the evaluation counts."))
 
     def _show_timeline(self, profile: MenteeProfile) -> None:
         self.timeline.clear()
@@ -452,6 +489,47 @@ class MenteePage(QWidget):
         dialog = MenteeDialog(self.context, self.mentee_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def export_person_data(self) -> None:
+        """Save everything kept about the mentee, private details included, for an access request."""
+        if self.mentee_id is None or self.profile is None:
+            return
+        name = "-".join(self.profile.header.name.replace("/", " ").replace("\\", " ").split())
+        suggested = Path.home() / f"personal-data-{name}.json"
+        path = choose_person_export_path(self, suggested)
+        if path is None:
+            return
+        mentee_id, db = self.mentee_id, self.context.db
+        self.context.tasks.long(lambda _progress: write_person_export(db, mentee_id, path),
+                                title=_("Export this person's data"), writes=False,
+                                success=lambda out: self._tell(_("Saved {file}. It holds their private details too: "
+                                                                 "give it to them only.").format(file=isolated(out))),
+                                failure=lambda error: show_error(self, _("Not saved"), error, _("The export")))
+
+    def erase_person_data(self) -> None:
+        """Erase the mentee's personal data everywhere, after saying plainly what goes and what stays."""
+        if self.mentee_id is None or self.profile is None or self.profile.header.erased:
+            return
+        mentee_id = self.mentee_id
+        question = _("Erase the personal data of {name}?\n\n"
+                     "Removed: the name (it becomes “{placeholder}”), region, email, phone, private notes and "
+                     "who gave consent, and the name wherever it stands alone as the owner of a plan action or "
+                     "the person who made a request.\n\n"
+                     "Kept, without the name: their sessions, assessments and plans, so the evaluation counts "
+                     "stay right. Notes that mention them in passing are not changed.\n\n"
+                     "The erasure reaches the hub and every other device at the next sync. It cannot be undone."
+                     ).format(name=self.profile.header.name, placeholder=erased_name(mentee_id))
+        if not confirm(self, _("Erase this person"), question, _("&Erase")):
+            return
+        self.context.tasks.write(lambda session: erase_person(session, mentee_id), initiator=self,
+                                 success=lambda result: self._tell(_("Erased. They are listed as “{name}” from now "
+                                                                     "on.").format(name=result.name)),
+                                 failure=lambda error: show_error(self, _("Not saved"), error, _("The erasure")),
+                                 title=_("Erase this person"))
+
+    def _tell(self, sentence: str) -> None:
+        self.notice.setText(sentence)
+        self.notice.setVisible(True)
 
     def toggle_archived(self) -> None:
         if self.profile is None or self.mentee_id is None:
