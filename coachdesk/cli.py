@@ -173,6 +173,54 @@ def _add_safety_commands(commands) -> None:  # type: ignore[no-untyped-def]
                                                "healthy, 1 when something is damaged."))
     doctor.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
     doctor.set_defaults(handler=_doctor)
+    person = commands.add_parser("person", help=_("a person's data: export it or erase it"),
+                                 description=_("Answer an access request with a readable file of everything kept "
+                                               "about a mentee, or erase their personal fields on every device."))
+    person_commands = person.add_subparsers(dest="person_command", metavar=_("ACTION"), required=True)
+    export = person_commands.add_parser("export", help=_("write everything kept about a mentee to a file"))
+    export.add_argument("mentee", metavar=_("MENTEE_ID"), help=_("the mentee's id"))
+    export.add_argument("-o", "--output", type=Path, required=True, metavar=_("FILE"), help=_("the JSON file"))
+    export.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
+    export.set_defaults(handler=_person_export)
+    erase = person_commands.add_parser("erase", help=_("erase a mentee's personal fields everywhere"))
+    erase.add_argument("mentee", metavar=_("MENTEE_ID"), help=_("the mentee's id"))
+    erase.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+    erase.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
+    erase.set_defaults(handler=_person_erase)
+
+
+def _person_export(args: argparse.Namespace) -> int:
+    from coachdesk.services.privacy import write_person_export
+
+    db = _open(args)
+    try:
+        out = write_person_export(db, args.mentee, args.output)
+    finally:
+        db.close()
+    _emit(args, {"file": str(out)}, _("Wrote {file}.").format(file=out))
+    return EXIT_OK
+
+
+def _person_erase(args: argparse.Namespace) -> int:
+    from coachdesk.services.privacy import erase_person
+
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InputError(_("Erasing cannot be undone; add --yes to confirm it without a prompt."))
+        answer = input(_("Erase this person's name, contact details and notes on every device? This cannot be "
+                         "undone. Type yes to erase: "))
+        if answer.strip().lower() not in ("yes", _("yes").lower()):
+            print(_("Nothing was erased."))
+            return EXIT_OK
+    db = _open(args)
+    try:
+        with db.write() as session:
+            erase_person(session, args.mentee)
+    finally:
+        db.close()
+    _emit(args, {"erased": args.mentee}, _("Erased the personal fields of {id}; the erasure reaches every device "
+                                            "at the next sync.").format(id=args.mentee))
+    return EXIT_OK
 
 
 def _database_path(args: argparse.Namespace) -> Path:

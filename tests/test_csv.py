@@ -696,7 +696,9 @@ def test_export_into_missing_folder_exits_2_and_leaves_no_file(db, db_path, peop
     assert (status, out) == (2, "")
     assert err.strip() == f"coachdesk: {target} could not be written: No such file or directory. Nothing was written."
     assert not target.parent.exists()
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("coachdesk.sqlite")) == []
+    # Nothing but the database and its daily backup (made on the day's first open).
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("coachdesk.sqlite")) in ([], ["backups"])
+    assert all(p.name.endswith("-daily.sqlite") for p in (tmp_path / "backups").glob("*"))
 
 
 def test_export_over_existing_file_replaces_it_whole(db, db_path, people, tmp_path, capsys):

@@ -449,3 +449,32 @@ def test_the_mentee_page_exports_then_erases_a_person_after_saying_what_goes(qtb
     model = page.table.model()
     shown = [model.index(row, 0).data() for row in range(model.rowCount())]
     assert placeholder in shown and "Amina Bello" not in shown
+
+
+def test_the_command_line_exports_and_erases_a_person(tmp_path, capsys):
+    import json as _json
+
+    from coachdesk.cli import main
+    from coachdesk.services.demo import generate_demo
+    from coachdesk.services.workspace import open_workspace as _open
+
+    path = tmp_path / "cli.sqlite"
+    db = _open(path)
+    generate_demo(db, mentees=3, seed=2)
+    with db.read() as s:
+        from sqlalchemy import select as _select
+
+        from coachdesk.model import Mentee as _Mentee
+
+        mentee = s.scalars(_select(_Mentee).where(_Mentee.email != "").limit(1)).one()
+        mid, email = str(mentee.id), mentee.email
+    db.close()
+    out = tmp_path / "access-request.json"
+    assert main(["--db", str(path), "person", "export", mid, "-o", str(out)]) == 0
+    assert email in out.read_text(encoding="utf-8") and _json.loads(out.read_text(encoding="utf-8"))
+    capsys.readouterr()
+    assert main(["--db", str(path), "person", "erase", mid]) == 2  # no terminal to ask: refuses without --yes
+    assert "--yes" in capsys.readouterr().err
+    assert main(["--db", str(path), "person", "erase", mid, "--yes"]) == 0
+    assert main(["--db", str(path), "person", "erase", mid, "--yes"]) == 2
+    assert "already been erased" in capsys.readouterr().err
