@@ -18,7 +18,7 @@ from conftest import table_dump
 
 from coachdesk.cli import main
 from coachdesk.services.demo import generate_demo
-from coachdesk.services.safety import diagnose, restore, validate_backup
+from coachdesk.services.safety import diagnose, validate_backup
 from coachdesk.services.workspace import open_workspace
 from coachdesk.store.backup import KEEP, backup_before, backup_daily, backups, rotate
 

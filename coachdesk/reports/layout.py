@@ -178,12 +178,7 @@ class Page:
     def write(self, story: list[Flowable], out: Path) -> int:
         """Lay out and write the PDF to ``out`` whole or not at all; returns its page count."""
         data, count = self.render(story)
-        try:
-            with atomic_write(out, "wb") as handle:
-                handle.write(data)
-        except OSError as error:
-            raise InputError(_("{file} could not be written: {reason}.").format(
-                file=out, reason=error.strerror or error)) from None
+        write_file(data, out)
         return count
 
     def _furniture(self, canvas: Canvas, number: int, total: int) -> None:
@@ -212,6 +207,21 @@ class Page:
         put(_("Printed {date}").format(date=format_date(self.generated, "long")), top, start, footer_y, half)
         put(_("Page {page} of {pages}").format(page=number, pages=total), other, end, footer_y, half)
         del centre
+
+
+def write_file(data: bytes | str, out: Path) -> Path:
+    """Write a PDF (or the CSV beside it) whole or not at all: a temporary name, synced, then renamed."""
+    try:
+        if isinstance(data, str):
+            with atomic_write(out, "w", encoding="utf-8", newline="") as handle:
+                handle.write(data)
+        else:
+            with atomic_write(out, "wb") as handle:
+                handle.write(data)
+    except OSError as error:
+        raise InputError(_("{file} could not be written: {reason}.").format(
+            file=out, reason=error.strerror or error)) from None
+    return out
 
 
 class _NumberedCanvas(Canvas):

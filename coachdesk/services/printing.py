@@ -19,10 +19,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coachdesk.atomic import atomic_write
 from coachdesk.errors import InputError
 from coachdesk.i18n import _, format_date, is_language_code, language_name, shipped_languages, use_language
 from coachdesk.model import (
@@ -242,7 +241,7 @@ def toolbox_doc(session: Session, key: str, language: str):  # type: ignore[no-u
 
 
 def evaluation_doc(session: Session, source: str, start: date | None = None, end: date | None = None):  # type: ignore[no-untyped-def]
-    from coachdesk.reports.documents import EvaluationDoc, Progress, Tally
+    from coachdesk.reports.documents import EvaluationDoc, Tally
 
     if start and end and start > end:
         raise InputError(_("The period starts after it ends ({start} > {end}).").format(
@@ -418,13 +417,9 @@ def evaluation_pdf(db: Database, language: str, start: date | None = None, end: 
 
 def save_pdf(data: bytes, out: Path) -> Path:
     """Write PDF bytes from a preview, whole or not at all."""
-    try:
-        with atomic_write(out, "wb") as handle:
-            handle.write(data)
-    except OSError as error:
-        raise InputError(_("{file} could not be written: {reason}.").format(
-            file=out, reason=error.strerror or error)) from None
-    return out
+    from coachdesk.reports.layout import write_file
+
+    return write_file(data, out)
 
 
 def write_handout(db: Database, kind: str, ref: Any, language: str, out: Path) -> Printed:
@@ -444,12 +439,8 @@ def write_evaluation(db: Database, out: Path, start: date | None = None, end: da
         with db.read() as session:
             doc = evaluation_doc(session, source, start, end)
         if out.suffix.lower() == ".csv":
-            try:
-                with atomic_write(out, "w", encoding="utf-8", newline="") as handle:
-                    handle.write(evaluation_csv(doc))
-            except OSError as error:
-                raise InputError(_("{file} could not be written: {reason}.").format(
-                    file=out, reason=error.strerror or error)) from None
-            return Printed(out, 0)
+            from coachdesk.reports.layout import write_file
+
+            return Printed(write_file(evaluation_csv(doc), out), 0)
         page = _page(_("Evaluation report") + f" — {source}", _("Evaluation report"))
         return Printed(out, page.write(documents.evaluation_report(doc, page), out))
