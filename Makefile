@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint pot catalogs screenshots fonts clean
+.PHONY: run test bench lint pot catalogs screenshots samples fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ pot: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+## Sample handouts (PDF and a PNG of page 1) in docs/samples/, in English, Arabic and Hindi.
+samples: catalogs
+	$(BIN)/python docs/samples/make_samples.py docs/samples
 
 ## Rebuild the PDF font (Noto Sans with Arabic, Devanagari and Bengali merged) after updating Noto.
 fonts: $(STAMP)
