@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from coachdesk.atomic import atomic_write
+from coachdesk.i18n import is_language_code
 from coachdesk.paths import data_dir
 
 VERSION = 1
@@ -45,7 +46,9 @@ def settings_path() -> Path:
 
 def _upgrade(raw: dict[str, Any]) -> dict[str, Any]:
     """Bring a settings dict written by an older version up to date (one step per version)."""
-    version = int(raw.get("version", 0) or 0)
+    version = raw.get("version", 0)
+    if type(version) is not int:  # not written by CoachDesk: upgrade from the start
+        version = 0
     if version < 1:
         raw["version"] = 1
     return raw
@@ -59,7 +62,7 @@ def load_settings(path: Path | None = None) -> Settings:
             raise ValueError("not an object")
     except FileNotFoundError:
         return Settings()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested deeper than JSON can be read
         path.replace(path.with_suffix(".damaged.json"))
         return Settings()
     raw = _upgrade(raw)
@@ -67,12 +70,27 @@ def load_settings(path: Path | None = None) -> Settings:
     defaults = Settings()
     values = {}
     for name, value in raw.items():
-        if name in known and isinstance(value, type(getattr(defaults, name))):
+        if name in known and _fits(value, getattr(defaults, name)):
             values[name] = value
     settings = Settings(**values)
     if settings.role not in ROLES:
         settings.role = "coach"
+    if settings.language and not is_language_code(settings.language):
+        settings.language = ""  # the system's language, rather than no start at all
     return settings
+
+
+def _fits(value: Any, default: Any) -> bool:
+    """Whether a stored value can stand for a setting: the default's own type (``true`` is no number
+    of minutes) and, for text, text that can be written back (JSON's "\\ud800" is not)."""
+    if type(value) is not type(default):
+        return False
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

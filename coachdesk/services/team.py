@@ -84,19 +84,26 @@ def read_invitation(path: Path) -> Invitation:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(_("{file} does not exist.").format(file=path)) from None
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise InputError(refused) from None
     if not isinstance(raw, dict) or raw.get("kind") != "coachdesk-team-invitation":
         raise InputError(refused)
-    if raw.get("format", 0) > INVITATION_FORMAT:
+    version = raw.get("format", 0)
+    if type(version) is not int:
+        raise InputError(refused)
+    if version > INVITATION_FORMAT:
         raise InputError(_("{file} was made by a newer CoachDesk; update CoachDesk to join this team.")
                          .format(file=path.name))
     try:
-        invitation = Invitation(str(raw["team"]), bytes.fromhex(raw["hub_site_id"]),
+        team = raw["team"]
+        if not isinstance(team, str):
+            raise TypeError("the team's name is not text")
+        team.encode("utf-8")  # a lone surrogate ("\\ud800" in JSON) is no name a database can keep
+        invitation = Invitation(team, bytes.fromhex(raw["hub_site_id"]),
                                 base64.b64decode(raw["hub_sign"], validate=True),
                                 base64.b64decode(raw["hub_box"], validate=True),
                                 base64.b64decode(raw["secret"], validate=True))
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):  # UnicodeEncodeError is a ValueError
         raise InputError(refused) from None
     if len(invitation.hub_sign) != 32 or len(invitation.hub_box) != 32 or len(invitation.secret) != 32 \
             or len(invitation.hub_site_id) != 16:
@@ -230,19 +237,31 @@ def import_central(db: Database, path: Path) -> ImportResult:
         _check_schema(manifest)
         if session.get(SeenBundle, manifest.bundle_id) is not None:
             return ImportResult(path, skipped=True)
+        local = session.get(SyncState, STATE_ID)
+        local_site = session.get(SyncSite, local.local_site_idx)
+        acked = _acknowledged(manifest, local_site.site_id, path)
         newest = session.scalar(select(func.max(SeenBundle.to_version))
                                 .where(SeenBundle.site_idx == team.hub_site_idx)) or 0
         result = merge_records(session, records)
         if manifest.to_version >= newest:  # an older central export must not bring back older names
             learn_site_names(session, manifest.extra.get("site_names"))
-        local = session.get(SyncState, STATE_ID)
-        local_site = session.get(SyncSite, local.local_site_idx)
-        acked = int(manifest.extra.get("acks", {}).get(local_site.site_id.hex(), 0))
         hub.acked_version = max(hub.acked_version, acked)
         session.add(SeenBundle(bundle_id=manifest.bundle_id, site_idx=team.hub_site_idx,
                                to_version=manifest.to_version, merged_at=datetime.now().isoformat(timespec="seconds")))
         team.last_import = datetime.now().isoformat(timespec="seconds")
     return ImportResult(path, False, result.fields_applied, result.rows_created, result.conflicts_logged)
+
+
+def _acknowledged(manifest: Any, site_id: bytes, path: Path) -> int:
+    """The version of this device's changes that the hub says it has merged (0: none yet)."""
+    from coachdesk.sync.bundle import MAX_COUNT
+
+    acks = manifest.extra.get("acks", {})
+    acked = acks.get(site_id.hex(), 0) if isinstance(acks, dict) else None
+    if type(acked) is not int or not 0 <= acked <= MAX_COUNT:
+        raise InputError(_("{file} is damaged: what the hub says it received is not readable, so nothing "
+                           "was imported.").format(file=path.name))
+    return acked
 
 
 def open_conflicts(session: Session) -> list[SyncConflict]:

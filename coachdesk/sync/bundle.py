@@ -87,6 +87,8 @@ WRAP_INFO = b"coachdesk-sync/v1 X25519 wrap"
 
 #: A bundle never holds more than this much uncompressed payload; a larger one is not ours.
 MAX_PAYLOAD_BYTES = 1 << 30
+#: The largest version or count a bundle may carry: what a database's 64-bit integer holds.
+MAX_COUNT = (1 << 63) - 1
 
 _PREFIX = struct.Struct(">7sBHQ")  # magic, version, stanza count, body length
 _PREFIX_CHECKED = _PREFIX.size + 4  # + CRC-32
@@ -344,7 +346,7 @@ def _is_hex(value: Any, length: int) -> bool:
 
 
 def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
 
 
 def _parse_manifest(manifest_bytes: bytes) -> Manifest:
@@ -395,6 +397,9 @@ def _parse_records(payload: bytes) -> list[dict[str, Any]]:
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise ValueError("a record is not an object")
+            # NaN, or a lone surrogate from a "\\ud800" escape: JSON, but nothing build_bundle writes,
+            # and no database can store it.
+            _canonical(record)
             records.append(record)
     except (ValueError, RecursionError):
         raise TamperedBundle() from None

@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -38,6 +39,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     Integer,
+    SmallInteger,
     String,
     Table,
     select,
@@ -113,10 +115,19 @@ def _decode_bool(value: Any) -> bool:
     return value
 
 
-def _decode_int(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueRefused("is not a whole number")
-    return value
+def _int_decoder(column_type: Integer) -> Callable[[Any], int]:
+    """Whole numbers that fit the column as PostgreSQL sizes it (SQLite would overflow past 64 bits)."""
+    bits = 16 if isinstance(column_type, SmallInteger) else 64 if isinstance(column_type, BigInteger) else 32
+    lowest, highest = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+
+    def decode(value: Any) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueRefused("is not a whole number")
+        if not lowest <= value <= highest:
+            raise ValueRefused("is a whole number too large for its column")
+        return value
+
+    return decode
 
 
 def _decode_str(value: Any) -> str:
@@ -163,7 +174,7 @@ def _codec(column_type: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]
     if isinstance(column_type, Date):
         return _encode_iso, _decode_date
     if isinstance(column_type, Integer):  # SmallInteger and BigInteger too
-        return _identity, _decode_int
+        return _identity, _int_decoder(column_type)
     if isinstance(column_type, String):  # Text too
         return _identity, _decode_str
     raise TypeError(f"no record encoding for column type {column_type!r}")

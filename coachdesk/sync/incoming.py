@@ -11,6 +11,9 @@ from coachdesk.sync.changes import ROW, TableInfo, ValueRefused, canonical_json
 
 Clock = tuple[int, bytes]
 _SITE_BYTES = 16
+#: Clocks are stored as 64-bit integers and causal lengths as 32-bit ones (PostgreSQL's sizes).
+_MAX_HLC = (1 << 63) - 1
+_MAX_CAUSAL_LENGTH = (1 << 31) - 1
 
 
 class MergeRefused(InputError):
@@ -139,9 +142,10 @@ def _validate(records: Sequence[Mapping[str, Any]], infos: dict[str, TableInfo])
             raise _refuse("A change record lacks one of t, id, c, v, h, s, p and cl, or has one of the wrong kind.") \
                 from None
         columns, private, rid, buckets = slot or slot_of(table, rid_text)
-        if type(hlc) is not int or type(cl) is not int or hlc < 0 or cl < 1:
+        if type(hlc) is not int or type(cl) is not int or not 0 <= hlc <= _MAX_HLC \
+                or not 1 <= cl <= _MAX_CAUSAL_LENGTH:
             raise _refuse(f"A change record for {table} {rid.hex} has a clock or causal length that is not "
-                          "a positive whole number.")
+                          "a positive whole number a database can hold.")
         if site is None:
             site = site_of(site_text)
         if hlc > max_hlc:
@@ -156,12 +160,13 @@ def _validate(records: Sequence[Mapping[str, Any]], infos: dict[str, TableInfo])
         field_records += 1
         info_column = columns.get(column) if type(column) is str else None
         if info_column is None:
-            if column in private:  # never ours to take: what this device holds stays
+            if type(column) is str and column in private:  # never ours to take: what this device holds stays
                 continue
             raise _refuse(f"The records name a column {table} does not have: {column!r}.")
         prev = record.get("p")
         if prev is not None:
-            if type(prev) not in (list, tuple) or len(prev) != 2 or type(prev[0]) is not int:
+            if type(prev) not in (list, tuple) or len(prev) != 2 or type(prev[0]) is not int \
+                    or not 0 <= prev[0] <= _MAX_HLC:
                 raise _refuse(f"A change record for {table}.{column} has a previous clock that is not [hlc, site].")
             try:
                 prev_site = sites.get(prev[1])
