@@ -116,24 +116,23 @@ def bench_search(quick: bool) -> Result:
                   "ok" if ms <= 30 else "MISS", f"median of {len(samples)} queries, slowest {worst:.1f} ms")
 
 
-def _sync_records(count: int) -> list[dict]:
-    """About ``count`` field records from a demo database, whole rows, as a device would send them."""
+def _rows_of_demo(mentees: int) -> list[list[dict]]:
+    """Every record a demo database of ``mentees`` would send, grouped by row, in dependency order."""
+    from coachdesk.services.workspace import open_workspace
     from coachdesk.sync.changes import all_records
 
-    database = demo_database(max(200, count // 40))
-    from coachdesk.services.workspace import open_workspace
-
-    db = open_workspace(database)
-    try:
-        with db.read() as session:
-            records = all_records(session)
-    finally:
-        db.close()
+    with open_workspace(demo_database(mentees)) as db, db.read() as session:
+        records = all_records(session)
     rows: dict[tuple[str, str], list[dict]] = {}
     for record in records:
         rows.setdefault((record["t"], record["id"]), []).append(record)
+    return list(rows.values())
+
+
+def _sync_records(count: int) -> list[dict]:
+    """About ``count`` field records from a demo database, whole rows, as a device would send them."""
     chosen: list[dict] = []
-    for group in rows.values():  # whole rows, in dependency order as all_records gives them
+    for group in _rows_of_demo(max(200, count // 40)):  # whole rows, in dependency order as all_records gives them
         if len(chosen) >= count:
             break
         chosen.extend(group)
@@ -225,23 +224,12 @@ def _hub_drop(quick: bool) -> tuple[Path, int]:
         return _HUB_DROPS[quick]
     from coachdesk.services.hub import init_hub, load_hub
     from coachdesk.services.team import _proof
-    from coachdesk.services.workspace import open_workspace
     from coachdesk.store.migrate import head_revision
     from coachdesk.sync.bundle import write_bundle, write_bundle_file
-    from coachdesk.sync.changes import all_records
     from coachdesk.sync.keys import DeviceKeys, PublicKeys, load_keys
 
     bundles, per_bundle = (20, 2_000) if quick else (500, 2_000)
-    db = open_workspace(demo_database(max(200, bundles * per_bundle // 200)))
-    try:
-        with db.read() as session:
-            records = all_records(session)
-    finally:
-        db.close()
-    rows: dict[tuple[str, str], list[dict]] = {}
-    for record in records:
-        rows.setdefault((record["t"], record["id"]), []).append(record)
-    groups = list(rows.values())
+    groups = _rows_of_demo(max(200, bundles * per_bundle // 200))
     folder = _scratch()
     init_hub(folder / "hub", "bench")
     hub = load_hub(folder / "hub")

@@ -192,11 +192,8 @@ def _add_safety_commands(commands) -> None:  # type: ignore[no-untyped-def]
 def _person_export(args: argparse.Namespace) -> int:
     from coachdesk.services.privacy import write_person_export
 
-    db = _open(args)
-    try:
+    with _open(args) as db:
         out = write_person_export(db, args.mentee, args.output)
-    finally:
-        db.close()
     _emit(args, {"file": str(out)}, _("Wrote {file}.").format(file=out))
     return EXIT_OK
 
@@ -212,12 +209,9 @@ def _person_erase(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("yes", _("yes").lower()):
             print(_("Nothing was erased."))
             return EXIT_OK
-    db = _open(args)
-    try:
+    with _open(args) as db:
         with db.write() as session:
             erase_person(session, args.mentee)
-    finally:
-        db.close()
     _emit(args, {"erased": args.mentee}, _("Erased the personal fields of {id}; the erasure reaches every device "
                                             "at the next sync.").format(id=args.mentee))
     return EXIT_OK
@@ -282,11 +276,8 @@ def _handout(args: argparse.Namespace) -> int:
     from coachdesk.services.printing import write_handout
 
     language = _print_language(args)
-    db = _open(args)
-    try:
+    with _open(args) as db:
         printed = write_handout(db, args.kind, args.ref, language, args.output)
-    finally:
-        db.close()
     _emit(args, {"file": str(printed.path), "pages": printed.pages},
           ngettext("Wrote {file} ({pages} page).", "Wrote {file} ({pages} pages).", printed.pages).format(
               file=printed.path, pages=printed.pages))
@@ -320,11 +311,8 @@ def _emit(args: argparse.Namespace, data: object, text: str) -> None:
 def _team_join(args: argparse.Namespace) -> int:
     from coachdesk.services.team import join_team
 
-    db = _open(args)
-    try:
+    with _open(args) as db:
         team = join_team(db, args.invitation)
-    finally:
-        db.close()
     _emit(args, {"team": team}, _("Joined the team “{team}”.").format(team=team))
     return EXIT_OK
 
@@ -333,11 +321,8 @@ def _team_export(args: argparse.Namespace) -> int:
     from coachdesk.services.settings import load_settings
     from coachdesk.services.team import export_for_hub
 
-    db = _open(args)
-    try:
+    with _open(args) as db:
         result = export_for_hub(db, args.output, load_settings().effective_device_name())
-    finally:
-        db.close()
     _emit(args, {"file": str(result.path), "changes": result.records, "rows": result.rows,
                  "to_version": result.to_version},
           _("Wrote {rows} changed rows ({changes} field values) to {file}.").format(
@@ -365,13 +350,10 @@ def _team_import(args: argparse.Namespace) -> int:
 def _conflicts(args: argparse.Namespace) -> int:
     from coachdesk.services.team import open_conflicts
 
-    db = _open(args)
-    try:
+    with _open(args) as db:
         with db.read() as session:
             found = [{"id": str(c.id), "table": c.table_name, "row": str(c.row_id), "column": c.column_name,
                       "losing_value": json.loads(c.value), "losing_site": c.value_site} for c in open_conflicts(session)]
-    finally:
-        db.close()
     text = "\n".join(f"{c['table']} {c['row']} {c['column']}: {c['losing_value']!r}" for c in found) or _(
         "No conflicts to review.")
     _emit(args, found, text)
@@ -465,11 +447,8 @@ def _demo(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from coachdesk.services.stats import counts
 
-    db = _open(args)
-    try:
+    with _open(args) as db:
         numbers = counts(db)
-    finally:
-        db.close()
     if args.json:
         print(json.dumps(numbers, indent=2))
     else:
@@ -482,11 +461,8 @@ def _stats(args: argparse.Namespace) -> int:
 def _csv_export(args: argparse.Namespace) -> int:
     from coachdesk.services.spreadsheets import export_csv
 
-    db = _open(args)
-    try:
+    with _open(args) as db:
         written = export_csv(db, args.kind, args.output)
-    finally:
-        db.close()
     print(_("Wrote {count} rows to {file}.").format(count=written, file=args.output))
     return EXIT_OK
 
@@ -494,11 +470,8 @@ def _csv_export(args: argparse.Namespace) -> int:
 def _csv_import(args: argparse.Namespace) -> int:
     from coachdesk.services.spreadsheets import import_csv
 
-    db = _open(args)
-    try:
+    with _open(args) as db:
         result = import_csv(db, args.kind, args.file)
-    finally:
-        db.close()
     print(_("Imported {file}: {added} added, {updated} updated, {unchanged} unchanged.").format(
         file=args.file, added=result.added, updated=result.updated, unchanged=result.unchanged))
     return EXIT_OK

@@ -99,6 +99,7 @@ def restore(database: Path, backup: Path) -> Restored:
             Path(f"{database}{suffix}").unlink(missing_ok=True)
         os.replace(temp, database)
         fsync_directory(database.parent)
+        damage_marker(database).unlink(missing_ok=True)
     except OSError as error:
         temp.unlink(missing_ok=True)
         raise InputError(_("{file} could not be restored: {reason}.").format(
@@ -194,6 +195,35 @@ def diagnose(database: Path) -> Diagnosis:
                                                       "import the central export into a fresh database, or "
                                                       "restore the latest good backup.")))
     return diagnosis
+
+
+def damage_marker(database: Path) -> Path:
+    """Left beside the database by a background check that found damage; the next start acts on it."""
+    return database.with_name(database.name + ".damaged")
+
+
+def looks_whole(database: Path) -> bool:
+    """The check made before every start: cheap (the header and the schema read), and the verdict of
+    the last full check (``damage_marker``), which runs in the background once the app is open."""
+    if damage_marker(database).exists():
+        if quick_check(database):
+            damage_marker(database).unlink(missing_ok=True)
+            return True
+        return False
+    return _schema(database) is not None  # not a database, or a damaged first page: None
+
+
+def check_in_background(database: Path) -> bool:
+    """The full quick check, for a worker thread after start: leaves the damage marker when it fails,
+    and takes the day's backup when the database is whole (so a backup is never a copy of damage)."""
+    from coachdesk.store.backup import backup_daily
+
+    if quick_check(database):
+        damage_marker(database).unlink(missing_ok=True)
+        backup_daily(database)
+        return True
+    damage_marker(database).write_text("quick_check failed\n", encoding="utf-8")
+    return False
 
 
 def quick_check(database: Path) -> bool:

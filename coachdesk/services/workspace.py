@@ -9,12 +9,15 @@ from coachdesk.services.reference_data import ensure_reference_data
 from coachdesk.store.database import Database, open_database
 
 
-def open_workspace(target: Path | str | None = None) -> Database:
-    """Open ``target`` (a file path or database URL; default: the user's database), ready to use."""
+def open_workspace(target: Path | str | None = None, daily_backup: bool = True) -> Database:
+    """Open ``target`` (a file path or database URL; default: the user's database), ready to use.
+
+    The first open of the day keeps a backup; the app asks for none here and takes it off the GUI
+    thread after its full check of the file (``safety.check_in_background``)."""
     db, _ = open_database(target or default_database())
     try:
         ensure_reference_data(db)
-        if db.path is not None:
+        if daily_backup and db.path is not None:
             from coachdesk.store.backup import backup_daily
 
             backup_daily(db.path)  # the first open of the day keeps a copy; a week of them is kept

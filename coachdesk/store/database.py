@@ -73,6 +73,12 @@ class Database:
         with self.sessions() as session:
             yield session
 
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         self.engine.dispose()
 

@@ -191,10 +191,14 @@ def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
 
 
 def check_at_start(parent: QWidget, path: Path) -> None:
-    """A quick look at the database before opening it; when it is damaged, offer the latest good backup."""
+    """A quick look at the database before opening it; when it is damaged, offer the latest good backup.
+
+    Only the cheap part runs here (header, schema, the verdict of the last full check): a full
+    ``quick_check`` reads the whole file, seconds on a large one, so it runs after start in the
+    background (``check_after_start``) and its finding is acted on here at the next start."""
     from coachdesk.services import safety
 
-    if not path.exists() or safety.quick_check(path):
+    if not path.exists() or safety.looks_whole(path):
         return
     good = safety.latest_good_backup(path)
     if good is None:
@@ -204,6 +208,20 @@ def check_at_start(parent: QWidget, path: Path) -> None:
         return
     if ask_restore(parent, path, good):
         safety.restore(path, good)
+
+
+def check_after_start(window: QWidget, context: UiContext, path: Path) -> None:
+    """The full check of the open database, and the day's backup, off the GUI thread."""
+    from coachdesk.services import safety
+
+    def found(whole: bool) -> None:
+        if not whole:
+            QMessageBox.warning(window, APP_NAME, _(
+                "CoachDesk found damage in the database {file}. Close CoachDesk and start it again to restore "
+                "the latest good backup, or run coachdesk doctor to see what is wrong.").format(file=isolated(path)))
+
+    context.tasks.long(lambda _progress: safety.check_in_background(path), title=_("Checking the database"),
+                       writes=False, success=found)
 
 
 def ask_restore(parent: QWidget, path: Path, good: Path) -> bool:
@@ -242,7 +260,7 @@ def run_app(database: Path | None, language: str = "") -> int:
 
         try:
             check_at_start(window, path)
-            db = open_workspace(path)
+            db = open_workspace(path, daily_backup=False)
         except CoachDeskError as error:
             QMessageBox.critical(window, APP_NAME, str(error))
             app.exit(error.exit_status)
@@ -254,6 +272,8 @@ def run_app(database: Path | None, language: str = "") -> int:
         window.attach(context)
         shells.append(shell)
         context.folder_sync.start()
+        if db.path is not None:
+            check_after_start(window, context, db.path)
         offer_drafts(window, context)
 
     after_first_paint(window, finish_start)
