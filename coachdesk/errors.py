@@ -17,3 +17,11 @@ class Cancelled(CoachDeskError):
     """The person stopped a long operation; nothing was changed."""
 
     exit_status = 1
+
+
+class PassphraseNeeded(InputError):
+    """The database is protected and no passphrase was given; nothing was opened."""
+
+
+class PassphraseError(InputError):
+    """The passphrase given does not open the database (or is not acceptable as a new one); nothing was changed."""

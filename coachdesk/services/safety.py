@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from coachdesk.atomic import fsync_directory
 from coachdesk.errors import InputError
 from coachdesk.i18n import _
 from coachdesk.store.backup import backup_before, backups, check_file, copy_database, rotate
+from coachdesk.store.cipher import FileKey, connect, database_errors, export, is_encrypted
 from coachdesk.store.migrate import head_revision
 
 
@@ -22,53 +22,64 @@ def _database_file(db_path: Path | None) -> Path:
     return db_path
 
 
-def make_backup(database: Path, out: Path) -> Path:
-    """A consistent copy of ``database`` (even while the app writes to it) at ``out``."""
+def make_backup(database: Path, out: Path, key: FileKey | None = None) -> Path:
+    """A consistent copy of ``database`` (even while the app writes to it) at ``out``; encrypted with
+    the database's own key when it is protected."""
     if not database.exists():
         raise InputError(_("{file} does not exist.").format(file=database))
     if out.resolve() == database.resolve():
         raise InputError(_("A backup cannot replace the database it copies; choose another file."))
     try:
-        return copy_database(database, out)
+        return copy_database(database, out, key)
     except OSError as error:
         raise InputError(_("{file} could not be written: {reason}.").format(
             file=out, reason=error.strerror or error)) from None
 
 
-def backup_before_import(db_path: Path | None) -> Path | None:
+def backup_before_import(db_path: Path | None, key: FileKey | None = None) -> Path | None:
     """A backup before an import changes the database (kept: the last few imports)."""
     if db_path is None or not db_path.exists():
         return None
-    made = backup_before(db_path, "import")
+    made = backup_before(db_path, "import", key=key)
     rotate(db_path)
     return made
 
 
-def _schema(path: Path) -> str | None:
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def _schema(path: Path, key: FileKey | None = None) -> str | None:
+    try:
+        connection = connect(path, key, readonly=True)
+    except database_errors():
+        return None
     try:
         names = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not {"alembic_version", "sync_state", "mentee"} <= names:
             return None
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         return str(row[0]) if row else None
-    except sqlite3.DatabaseError:
+    except database_errors():
         return None
     finally:
         connection.close()
 
 
-def validate_backup(path: Path) -> str:
-    """The schema revision of a CoachDesk backup at ``path``, or one sentence saying why it is not one."""
+def validate_backup(path: Path, key: FileKey | None = None) -> str:
+    """The schema revision of a CoachDesk backup at ``path`` (encrypted: read with ``key``), or one
+    sentence saying why it is not one."""
     if not path.is_file():
         raise InputError(_("{file} does not exist.").format(file=path))
-    problems = check_file(path)
+    problems = check_file(path, key)
+    if problems == ["not a database"] and key is None and is_encrypted(path):
+        raise InputError(_("{file} is protected by a passphrase; give its passphrase to restore it.").format(
+            file=path.name))
+    if problems == ["not a database"] and key is not None:
+        raise InputError(_("{file} is not a CoachDesk backup, or its passphrase is another one.").format(
+            file=path.name))
     if problems == ["not a database"]:
         raise InputError(_("{file} is not a CoachDesk backup.").format(file=path.name))
     if problems:
         raise InputError(_("{file} is damaged ({problem}); choose another backup.").format(
             file=path.name, problem=problems[0]))
-    revision = _schema(path)
+    revision = _schema(path, key)
     if revision is None:
         raise InputError(_("{file} is a database, but not a CoachDesk one.").format(file=path.name))
     if revision > head_revision():
@@ -77,22 +88,52 @@ def validate_backup(path: Path) -> str:
     return revision
 
 
+def backup_dir_copy(database: Path) -> Path:
+    """The bytes of a database too damaged to copy page by page, kept in its backups folder as they are."""
+    from datetime import datetime
+
+    from coachdesk.paths import backup_dir
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    destination = backup_dir(database) / f"{database.stem}-{stamp}-before-restore.sqlite"
+    temp = destination.with_name(f".{destination.name}.part")
+    shutil.copyfile(database, temp)
+    with temp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temp, destination)
+    fsync_directory(destination.parent)
+    return destination
+
+
 @dataclass
 class Restored:
     restored: Path
     previous: Path | None  # where the database it replaced was kept
 
 
-def restore(database: Path, backup: Path) -> Restored:
-    """Replace ``database`` with the checked ``backup``, keeping the current database as a backup first.
+def restore(database: Path, backup: Path, key: FileKey | None = None,
+            database_key: FileKey | None = None) -> Restored:
+    """Replace ``database`` with the checked ``backup`` (read with ``key``), keeping the current database
+    as a backup first (copied with ``database_key``).
 
-    Run it with the database closed (the command line does; the app restores before it opens one).
+    A plain backup restored over a protected database is encrypted with the database's key on the
+    way, so restoring never leaves the data unprotected. Run it with the database closed (the command
+    line does; the app restores before it opens one).
     """
-    validate_backup(backup)
-    previous = backup_before(database, "before-restore") if database.exists() else None
+    validate_backup(backup, key)
+    previous = None
+    if database.exists():
+        try:
+            previous = backup_before(database, "before-restore", key=database_key)
+        except database_errors():  # too damaged to copy page by page: keep its bytes as they are
+            previous = backup_dir_copy(database)
     temp = database.with_name(f".{database.name}.restore")
+    temp.unlink(missing_ok=True)
     try:
-        shutil.copyfile(backup, temp)
+        if key is None and database_key is not None:
+            export(backup, None, temp, database_key)
+        else:
+            shutil.copyfile(backup, temp)
         with temp.open("rb") as handle:
             os.fsync(handle.fileno())
         for suffix in ("-wal", "-shm"):  # the old database's journal must not replay over the restored one
@@ -127,17 +168,21 @@ class Diagnosis:
         return not self.findings
 
 
-def latest_good_backup(database: Path) -> Path | None:
+def latest_good_backup(database: Path, key: FileKey | None = None) -> Path | None:
+    """The newest backup of ``database`` that is whole and opens with ``key`` (the database's)."""
     for candidate in backups(database):
-        if not check_file(candidate) and _schema(candidate) is not None:
+        if not check_file(candidate, key) and _schema(candidate, key) is not None:
             return candidate
     return None
 
 
-def _sync_state_findings(path: Path) -> list[str]:
+def _sync_state_findings(path: Path, key: FileKey | None = None) -> list[str]:
     """Sync bookkeeping that must hold in any healthy database (plain sentences)."""
     found: list[str] = []
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        connection = connect(path, key, readonly=True)
+    except database_errors() as error:
+        return [_("The sync records cannot be read: {reason}.").format(reason=error)]
     try:
         state = connection.execute("SELECT local_site_idx, db_version FROM sync_state").fetchall()
         if len(state) != 1:
@@ -160,23 +205,24 @@ def _sync_state_findings(path: Path) -> list[str]:
             "WHERE s.idx IS NULL").fetchone()[0]
         if unknown:
             found.append(_("{count} rows were changed by a device the database does not know.").format(count=unknown))
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         found.append(_("The sync records cannot be read: {reason}.").format(reason=error))
     finally:
         connection.close()
     return found
 
 
-def diagnose(database: Path) -> Diagnosis:
-    """Check ``database``: SQLite's integrity and foreign keys, then the sync bookkeeping."""
+def diagnose(database: Path, key: FileKey | None = None) -> Diagnosis:
+    """Check ``database`` (protected: read with ``key``): SQLite's integrity and foreign keys, then the
+    sync bookkeeping."""
     diagnosis = Diagnosis(database)
     if not database.exists():
         raise InputError(_("{file} does not exist.").format(file=database))
-    good = latest_good_backup(database)
+    good = latest_good_backup(database, key)
     diagnosis.good_backup = good
     restore_advice = (_("Restore the latest good backup: coachdesk restore “{file}”.").format(file=good)
                       if good else _("No good backup was found; copy the file somewhere safe and ask for help."))
-    problems = check_file(database)
+    problems = check_file(database, key)
     if problems == ["not a database"]:
         diagnosis.findings.append(Finding(_("{file} is not a database.").format(file=database.name),
                                           restore_advice))
@@ -186,11 +232,11 @@ def diagnose(database: Path) -> Diagnosis:
                                           restore_advice))
     if problems:
         return diagnosis
-    if _schema(database) is None:
+    if _schema(database, key) is None:
         diagnosis.findings.append(Finding(_("{file} is not a CoachDesk database.").format(file=database.name),
                                           _("Open the right file with coachdesk --db FILE.")))
         return diagnosis
-    for sentence in _sync_state_findings(database):
+    for sentence in _sync_state_findings(database, key):
         diagnosis.findings.append(Finding(sentence, _("Your data is readable. Export it for the hub, then "
                                                       "import the central export into a fresh database, or "
                                                       "restore the latest good backup.")))
@@ -202,39 +248,39 @@ def damage_marker(database: Path) -> Path:
     return database.with_name(database.name + ".damaged")
 
 
-def looks_whole(database: Path) -> bool:
+def looks_whole(database: Path, key: FileKey | None = None) -> bool:
     """The check made before every start: cheap (the header and the schema read), and the verdict of
     the last full check (``damage_marker``), which runs in the background once the app is open."""
     if damage_marker(database).exists():
-        if quick_check(database):
+        if quick_check(database, key):
             damage_marker(database).unlink(missing_ok=True)
             return True
         return False
-    return _schema(database) is not None  # not a database, or a damaged first page: None
+    return _schema(database, key) is not None  # not a database, or a damaged first page: None
 
 
-def check_in_background(database: Path) -> bool:
+def check_in_background(database: Path, key: FileKey | None = None) -> bool:
     """The full quick check, for a worker thread after start: leaves the damage marker when it fails,
     and takes the day's backup when the database is whole (so a backup is never a copy of damage)."""
     from coachdesk.store.backup import backup_daily
 
-    if quick_check(database):
+    if quick_check(database, key):
         damage_marker(database).unlink(missing_ok=True)
-        backup_daily(database)
+        backup_daily(database, key=key)
         return True
     damage_marker(database).write_text("quick_check failed\n", encoding="utf-8")
     return False
 
 
-def quick_check(database: Path) -> bool:
+def quick_check(database: Path, key: FileKey | None = None) -> bool:
     """A fast look at start: does SQLite find the file whole?"""
     try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        connection = connect(database, key, readonly=True)
         try:
             return connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
         finally:
             connection.close()
-    except sqlite3.DatabaseError:
+    except database_errors():
         return False
 
 

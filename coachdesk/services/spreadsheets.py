@@ -329,7 +329,7 @@ def import_csv(db: Database, kind: str, path: Path) -> ImportResult:
         raise InputError(_("“{kind}” cannot be imported; choose mentees or sessions.").format(kind=kind))
     from coachdesk.services.safety import backup_before_import
 
-    backup_before_import(db.path)
+    backup_before_import(db.path, db.key)
     with db.write() as session:
         rows, problems = _parse_rows(path, kind, session)
         apply = _apply_mentees if kind == "mentees" else _apply_sessions

@@ -39,14 +39,16 @@ def keys_path(db: Database) -> Path:
 
 def device_keys(db: Database):  # type: ignore[no-untyped-def]
     """This database's key pair, made on first use; the local site id follows its public key."""
-    from coachdesk.sync.keys import DeviceKeys, load_keys, save_keys
+    from coachdesk.sync.keys import DeviceKeys, is_sealed, load_keys, read_key_file, save_keys
 
     path = keys_path(db)
     if path.exists():
-        keys = load_keys(path)
+        keys = load_keys(path, db.secret)
+        if db.secret is not None and not is_sealed(read_key_file(path)):
+            save_keys(path, keys, db.secret)  # a protected database keeps its device's keys sealed too
     else:
         keys = DeviceKeys.generate()
-        save_keys(path, keys)
+        save_keys(path, keys, db.secret)
     site_id = keys.public().site_id
     with db.write() as session:
         state = session.get(SyncState, STATE_ID)
@@ -229,7 +231,7 @@ def import_central(db: Database, path: Path) -> ImportResult:
     manifest, records = read_bundle(data, keys)
     from coachdesk.services.safety import backup_before_import
 
-    backup_before_import(db.path)
+    backup_before_import(db.path, db.key)
     with db.write() as session:
         team, hub = _team(session)
         if bytes(manifest.sender.sign) != bytes(hub.sign_public) or manifest.kind != "central":

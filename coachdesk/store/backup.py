@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 from coachdesk.atomic import fsync_directory
 from coachdesk.paths import backup_dir
+from coachdesk.store.cipher import HEADER, FileKey, connect, database_errors, opens_with
 
 
-def copy_database(source: Path, destination: Path) -> Path:
+def copy_database(source: Path, destination: Path, key: FileKey | None = None) -> Path:
     """Copy ``source`` to ``destination`` while other connections may be writing to it.
 
-    The copy is written under a temporary name, synced, then renamed.
+    The copy is written under a temporary name, synced, then renamed. A protected database (``key``)
+    is copied encrypted with the same key and salt, so its passphrase opens the copy too.
     """
     temp = destination.with_name(f".{destination.name}.part")
     temp.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = connect(source, key, readonly=True)
     try:
-        dst = sqlite3.connect(temp)
+        dst = connect(temp, key)
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
@@ -35,11 +36,11 @@ def copy_database(source: Path, destination: Path) -> Path:
     return destination
 
 
-def backup_before(database: Path, reason: str, when: datetime | None = None) -> Path:
+def backup_before(database: Path, reason: str, when: datetime | None = None, key: FileKey | None = None) -> Path:
     """Back ``database`` up into its backups folder, named for the moment and the reason."""
     stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
     destination = backup_dir(database) / f"{database.stem}-{stamp}-{reason}.sqlite"
-    return copy_database(database, destination)
+    return copy_database(database, destination, key)
 
 
 #: How many backups of each kind are kept (the newest); older ones are removed.
@@ -75,35 +76,43 @@ def rotate(database: Path) -> list[Path]:
     return removed
 
 
-def backup_daily(database: Path, today: datetime | None = None) -> Path | None:
+def backup_daily(database: Path, today: datetime | None = None, key: FileKey | None = None) -> Path | None:
     """Once a day (the first start, import or write of the day), a backup; then rotate."""
     today = today or datetime.now()
     stamp = today.strftime("%Y%m%d")
     if any(p.name.startswith(f"{database.stem}-{stamp}") and _kind(p) == "daily" for p in backups(database)):
         return None
-    made = backup_before(database, "daily", today)
+    made = backup_before(database, "daily", today, key)
     rotate(database)
     return made
 
 
-def check_file(path: Path) -> list[str]:
-    """What is wrong with the SQLite file at ``path`` (empty when it is whole): integrity and foreign keys."""
+def check_file(path: Path, key: FileKey | None = None) -> list[str]:
+    """What is wrong with the SQLite file at ``path`` (empty when it is whole): integrity and foreign keys.
+
+    With ``key``, the file is read as an encrypted database; one that ``key`` does not open is
+    "not a database" (a wrong key and a damaged first page look the same)."""
     problems: list[str] = []
     try:
         with path.open("rb") as handle:
             header = handle.read(16)
     except OSError as error:
         return [f"unreadable: {error.strerror}"]
-    if header != b"SQLite format 3\x00":
+    if key is None and header != HEADER:
         return ["not a database"]
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    if key is not None and (header == HEADER or not opens_with(path, key)):
+        return ["not a database"]
+    try:
+        connection = connect(path, key, readonly=True)
+    except database_errors() as error:
+        return [f"damaged: {error}"]
     try:
         rows = connection.execute("PRAGMA integrity_check").fetchall()
         if [r[0] for r in rows] != ["ok"]:
             problems += [f"integrity: {r[0]}" for r in rows[:20]]
         for table, rowid, parent, _fk in connection.execute("PRAGMA foreign_key_check").fetchall()[:20]:
             problems.append(f"foreign key: {table} row {rowid} points to a missing {parent}")
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         problems.append(f"damaged: {error}")
     finally:
         connection.close()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from coachdesk.errors import InputError
 from coachdesk.model import Synced, SyncSite, SyncState
 from coachdesk.store import changes
+from coachdesk.store.cipher import FileKey, Secret, is_encrypted, key_for_file
 from coachdesk.store.engine import make_engine
 from coachdesk.store.migrate import MigrationResult, upgrade_to_head
 
@@ -44,9 +45,13 @@ class Database:
     rolls back on error; ``with db.read() as s: ...`` never writes.
     """
 
-    def __init__(self, engine: Engine, path: Path | None) -> None:
+    def __init__(self, engine: Engine, path: Path | None, secret: Secret | None = None,
+                 key: FileKey | None = None) -> None:
         self.engine = engine
         self.path = path
+        #: The passphrase of a protected database (None: not protected) and the key of its file.
+        self.secret = secret if key is not None else None
+        self.key = key
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         event.listen(self.sessions, "before_flush", changes.capture_flush)
         event.listen(self.sessions, "after_transaction_end", changes.end_of_transaction)
@@ -94,20 +99,30 @@ def _ensure_identity(db: Database) -> None:
         session.add(SyncState(id=changes.STATE_ID, local_site_idx=site.idx, db_version=0, last_hlc=0))
 
 
-def open_database(target: Path | str, *, migrate: bool = True) -> tuple[Database, MigrationResult | None]:
-    """Open (creating if needed) the database at a file path or URL and bring it up to date."""
+def open_database(target: Path | str, *, migrate: bool = True,
+                  secret: Secret | None = None) -> tuple[Database, MigrationResult | None]:
+    """Open (creating if needed) the database at a file path or URL and bring it up to date.
+
+    A protected database opens only with its passphrase (``secret``): PassphraseNeeded without one,
+    PassphraseError with a wrong one, and the file is not touched. A new file given a passphrase is
+    created encrypted."""
     text = str(target)
     path = None if "://" in text else Path(target)
+    key = None
     if path is not None:
         if path.exists() and path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
-        if path.exists() and path.stat().st_size and not _looks_like_sqlite(path):
+        if is_encrypted(path):
+            key = key_for_file(path, secret)
+        elif path.exists() and path.stat().st_size and not _looks_like_sqlite(path):
             raise DatabaseError(f"{path} is not a CoachDesk database (it is not an SQLite file).")
+        elif secret is not None and not (path.exists() and path.stat().st_size):
+            key = secret.new_key()
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(target)
+    engine = make_engine(target, key)
     try:
-        result = upgrade_to_head(engine, path) if migrate else None
-        db = Database(engine, path)
+        result = upgrade_to_head(engine, path, key) if migrate else None
+        db = Database(engine, path, secret, key)
         _ensure_identity(db)
     except BaseException:
         engine.dispose()  # a refused file must not stay open (and locked) behind the error
@@ -115,10 +130,10 @@ def open_database(target: Path | str, *, migrate: bool = True) -> tuple[Database
     return db, result
 
 
+def count_live(session: Session, cls: type[Synced]) -> int:
+    return session.scalar(select(func.count()).select_from(cls).where(cls.deleted.is_(False))) or 0
+
+
 def _looks_like_sqlite(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(16) == b"SQLite format 3\x00"
-
-
-def count_live(session: Session, cls: type[Synced]) -> int:
-    return session.scalar(select(func.count()).select_from(cls).where(cls.deleted.is_(False))) or 0

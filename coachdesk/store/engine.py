@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import QueuePool
+
+from coachdesk.store.cipher import FileKey, _sqlcipher
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -14,9 +17,17 @@ def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path)}"
 
 
-def make_engine(target: Path | str) -> Engine:
-    """An engine for a database file path or an SQLAlchemy URL."""
+def make_engine(target: Path | str, key: FileKey | None = None) -> Engine:
+    """An engine for a database file path or an SQLAlchemy URL; with ``key``, an SQLCipher file."""
     text = str(target)
+    if key is not None:
+        _sqlcipher()  # quiet SQLCipher's own logging before the first connection
+        # SQLAlchemy's SQLCipher dialect sends the URL's password as `PRAGMA key`; the raw key and salt
+        # (x'…') skip the key derivation on every new connection. One pool for all threads, as for SQLite.
+        url = URL.create("sqlite+pysqlcipher", password=key.pragma_value(), database=text)
+        engine = create_engine(url, poolclass=QueuePool, connect_args={"check_same_thread": False})
+        _configure_sqlite(engine, in_memory=False)
+        return engine
     url = make_url(text) if "://" in text else make_url(sqlite_url(text))
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)

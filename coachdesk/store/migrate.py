@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from coachdesk.errors import CoachDeskError, InputError
 from coachdesk.paths import migrations_dir
 from coachdesk.store.backup import backup_before
+from coachdesk.store.cipher import FileKey
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -80,7 +81,8 @@ def _is_empty(engine: Engine) -> bool:
     return not inspect(engine).get_table_names()
 
 
-def upgrade_to_head(engine: Engine, database_file: Path | None = None, *, target: str = "head") -> MigrationResult:
+def upgrade_to_head(engine: Engine, database_file: Path | None = None, key: FileKey | None = None, *,
+                    target: str = "head") -> MigrationResult:
     """Migrate ``engine``'s database to ``target`` (normally the newest schema).
 
     When a file with data is about to change, it is copied to the backups folder first.
@@ -102,7 +104,7 @@ def upgrade_to_head(engine: Engine, database_file: Path | None = None, *, target
         )
     backup = None
     if database_file is not None and database_file.exists() and not _is_empty(engine):
-        backup = backup_before(database_file, f"before-{wanted}")
+        backup = backup_before(database_file, f"before-{wanted}", key=key)
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection

@@ -15,13 +15,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from coachdesk.atomic import atomic_write
-from coachdesk.errors import InputError
+from coachdesk.errors import InputError, PassphraseError, PassphraseNeeded
 from coachdesk.i18n import N_, _
+from coachdesk.store.cipher import Secret
 
 KEY_BYTES = 32
 SITE_ID_BYTES = 16  # the same width as coachdesk.model.syncstate.SITE_ID_BYTES
 KEY_FILE_KIND = "coachdesk-device-keys"
 KEY_FILE_VERSION = 1
+SEALED_KIND = "coachdesk-device-keys-sealed"
+#: scrypt's cost for the key that seals a key file: 32 MiB and about a tenth of a second, once per run.
+SCRYPT = {"n": 2 ** 15, "r": 8, "p": 1}
+SEAL_CONTEXT = b"coachdesk device keys"
 
 
 class KeyFileError(InputError):
@@ -138,19 +143,86 @@ class DeviceKeys:
         return keys
 
 
-def save_keys(path: Path | str, keys: DeviceKeys) -> None:
-    """Write the keys so that only this user can read them, atomically (never a half key file)."""
-    text = json.dumps(keys.to_json(), indent=2, sort_keys=True) + "\n"
+def _seal_key(secret: Secret, salt: bytes, n: int, r: int, p: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    return secret.derived(f"scrypt-{n}-{r}-{p}", salt,
+                          lambda passphrase, salt: Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase))
+
+
+def seal(keys: DeviceKeys, secret: Secret) -> dict[str, Any]:
+    """The key file's content encrypted with the passphrase (scrypt, then AES-256-GCM); the public keys
+    stay readable, so a person can still tell which device the file belongs to."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    salt, nonce = os.urandom(16), os.urandom(12)
+    inner = json.dumps(keys.to_json(), sort_keys=True).encode("utf-8")
+    sealed = AESGCM(_seal_key(secret, salt, **SCRYPT)).encrypt(nonce, inner, SEAL_CONTEXT)
+    return {"kind": SEALED_KIND, "version": KEY_FILE_VERSION,
+            "kdf": {"name": "scrypt", "salt": _b64(salt), **SCRYPT},
+            "nonce": _b64(nonce), "sealed": _b64(sealed), "public": keys.public().to_json()}
+
+
+def is_sealed(data: Any) -> bool:
+    return isinstance(data, dict) and data.get("kind") == SEALED_KIND
+
+
+def unseal(data: dict[str, Any], secret: Secret, path: Path | str) -> DeviceKeys:
+    """The keys in a sealed key file; PassphraseError if ``secret`` is not its passphrase."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    kdf = data.get("kdf")
+    if data.get("version") != KEY_FILE_VERSION or not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
+        raise ValueError("unsupported sealed key file")
+    cost = {name: kdf.get(name) for name in ("n", "r", "p")}
+    if cost != SCRYPT:  # a file asking for another cost could ask for gigabytes of memory
+        raise ValueError("unexpected scrypt cost")
+    salt = base64.b64decode(str(kdf.get("salt", "")).encode("ascii"), validate=True)
+    nonce = base64.b64decode(str(data.get("nonce", "")).encode("ascii"), validate=True)
+    sealed = base64.b64decode(str(data.get("sealed", "")).encode("ascii"), validate=True)
+    if len(salt) != 16 or len(nonce) != 12:
+        raise ValueError("bad salt or nonce")
+    try:
+        inner = AESGCM(_seal_key(secret, salt, **SCRYPT)).decrypt(nonce, sealed, SEAL_CONTEXT)
+    except InvalidTag:
+        raise PassphraseError(_("The passphrase does not open the key file {path}; nothing was changed.").format(
+            path=path)) from None
+    return DeviceKeys.from_json(json.loads(inner.decode("utf-8")))
+
+
+def save_keys(path: Path | str, keys: DeviceKeys, secret: Secret | None = None) -> None:
+    """Write the keys so that only this user can read them, atomically (never a half key file); with a
+    passphrase (``secret``), sealed with it."""
+    content = seal(keys, secret) if secret is not None else keys.to_json()
+    text = json.dumps(content, indent=2, sort_keys=True) + "\n"
     with atomic_write(path, "wb") as handle:
         if hasattr(os, "fchmod"):  # mkstemp already makes 0o600; say so explicitly, on POSIX
             os.fchmod(handle.fileno(), 0o600)
         handle.write(text.encode("utf-8"))
 
 
-def load_keys(path: Path | str) -> DeviceKeys:
-    """Read a key file; KeyFileError (an InputError) if it is damaged or not a key file."""
+def read_key_file(path: Path | str) -> dict[str, Any]:
+    """The JSON object of a key file, sealed or not; KeyFileError if it is not one."""
     raw = Path(path).read_bytes()
     try:
-        return DeviceKeys.from_json(json.loads(raw.decode("utf-8")))
-    except (ValueError, RecursionError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as error:
+        raise KeyFileError(path) from error
+    if not isinstance(data, dict):
+        raise KeyFileError(path)
+    return data
+
+
+def load_keys(path: Path | str, secret: Secret | None = None) -> DeviceKeys:
+    """Read a key file (a sealed one with its passphrase, ``secret``); KeyFileError (an InputError) if it
+    is damaged or not a key file, PassphraseNeeded/PassphraseError for a sealed one."""
+    data = read_key_file(path)
+    try:
+        if is_sealed(data):
+            if secret is None:
+                raise PassphraseNeeded(_("The key file {path} is protected by a passphrase.").format(path=path))
+            return unseal(data, secret, path)
+        return DeviceKeys.from_json(data)
+    except (ValueError, RecursionError, TypeError, binascii.Error) as error:
         raise KeyFileError(path) from error
