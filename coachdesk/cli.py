@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from coachdesk import __version__
-from coachdesk.errors import CoachDeskError, InputError
+from coachdesk.errors import CoachDeskError, InputError, PassphraseError, PassphraseNeeded
 from coachdesk.i18n import _, ngettext
 from coachdesk.paths import default_database
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
+#: Where scripts put the passphrase of a protected database (and, to change it, the new one).
+PASSPHRASE_ENV = "COACHDESK_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "COACHDESK_NEW_PASSPHRASE"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -187,6 +191,19 @@ def _add_safety_commands(commands) -> None:  # type: ignore[no-untyped-def]
     erase.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     erase.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
     erase.set_defaults(handler=_person_erase)
+    passphrase = commands.add_parser(
+        "passphrase", help=_("protect the database with a passphrase, change it or remove it"),
+        description=_("A passphrase encrypts the database, this device's keys and every backup, so a lost or "
+                      "seized laptop does not give away the people in it. Commands read it from a prompt, or "
+                      "from {env} in scripts; a new one from a prompt (typed twice) or {new_env}.").format(
+                          env=PASSPHRASE_ENV, new_env=NEW_PASSPHRASE_ENV))
+    passphrase_commands = passphrase.add_subparsers(dest="passphrase_command", metavar=_("ACTION"), required=True)
+    for name, text in (("set", _("encrypt the database with a new passphrase")),
+                       ("change", _("change the passphrase")),
+                       ("remove", _("decrypt the database: anyone with this laptop can then read it"))):
+        command = passphrase_commands.add_parser(name, help=text, description=text)
+        command.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
+        command.set_defaults(handler=_passphrase)
 
 
 def _person_export(args: argparse.Namespace) -> int:
@@ -221,18 +238,115 @@ def _database_path(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else default_database()
 
 
+def _ask(prompt: str, env: str):  # type: ignore[no-untyped-def]
+    """A passphrase from the environment (scripts) or typed without echo (people)."""
+    import getpass
+
+    from coachdesk.store.cipher import Secret
+
+    value = os.environ.get(env, "")
+    if not value:
+        if not sys.stdin.isatty():
+            raise PassphraseNeeded(_("A passphrase is needed: type it in a terminal, or set {env} for a script."
+                                     ).format(env=env))
+        value = getpass.getpass(prompt)
+    if not value:
+        raise PassphraseNeeded(_("No passphrase was given; nothing was changed."))
+    return Secret(value)
+
+
+def _secret_for(*paths: Path):  # type: ignore[no-untyped-def]
+    """The passphrase, asked once, when any of ``paths`` is a protected database; else None."""
+    from coachdesk.store.cipher import is_encrypted
+
+    protected = [path for path in paths if is_encrypted(path)]
+    if not protected:
+        return None
+    return _ask(_("Passphrase for {file}: ").format(file=protected[0].name), PASSPHRASE_ENV)
+
+
+def _key_for(path: Path):  # type: ignore[no-untyped-def]
+    from coachdesk.store.cipher import key_for_file
+
+    return key_for_file(path, _secret_for(path))
+
+
+def _new_passphrase(*envs: str):  # type: ignore[no-untyped-def]
+    """A new passphrase: from the first of ``envs`` that is set, else typed twice."""
+    import getpass
+
+    from coachdesk.store.cipher import check_new_passphrase
+
+    for env in envs:
+        if os.environ.get(env):
+            return check_new_passphrase(os.environ[env])
+    if not sys.stdin.isatty():
+        raise PassphraseNeeded(_("A new passphrase is needed: type it in a terminal, or set {env} for a script."
+                                 ).format(env=envs[0]))
+    first = getpass.getpass(_("New passphrase: "))
+    secret = check_new_passphrase(first)
+    if getpass.getpass(_("The new passphrase again: ")) != first:
+        raise PassphraseError(_("The two passphrases differ; nothing was changed."))
+    return secret
+
+
+def _passphrase(args: argparse.Namespace) -> int:
+    from coachdesk.services import protection
+
+    path = _database_path(args)
+    if not path.is_file():
+        raise InputError(_("{file} does not exist.").format(file=path))
+    show = _progress_printer()
+    if args.passphrase_command == "set":
+        if protection.is_protected(path):
+            raise InputError(_("{file} is already protected by a passphrase; change it instead.").format(
+                file=path.name))
+        done = protection.set_passphrase(path, _new_passphrase(NEW_PASSPHRASE_ENV, PASSPHRASE_ENV), show)
+        text = _("{file} is now encrypted with your passphrase. Keep it safe: without it the data cannot be "
+                 "read, only recovered from your hub's central export.").format(file=path.name)
+    elif args.passphrase_command == "change":
+        if not protection.is_protected(path):
+            raise InputError(_("{file} has no passphrase yet; set one instead.").format(file=path.name))
+        old = _ask(_("Current passphrase: "), PASSPHRASE_ENV)
+        from coachdesk.store.cipher import key_for_file
+
+        key_for_file(path, old)  # a wrong one is refused before a new one is asked for
+        done = protection.change_passphrase(path, old, _new_passphrase(NEW_PASSPHRASE_ENV), show)
+        text = _("The passphrase of {file} is changed.").format(file=path.name)
+    else:
+        if not protection.is_protected(path):
+            raise InputError(_("{file} has no passphrase to remove.").format(file=path.name))
+        done = protection.remove_passphrase(path, _ask(_("Current passphrase: "), PASSPHRASE_ENV), show)
+        text = _("{file} is no longer encrypted: anyone with this laptop can read it.").format(file=path.name)
+    _clear_progress()
+    if done.skipped:
+        text += " " + ngettext("{count} backup did not open with the old passphrase and was left as it was.",
+                               "{count} backups did not open with the old passphrase and were left as they were.",
+                               len(done.skipped)).format(count=len(done.skipped))
+    _emit(args, {"database": str(path), "protected": done.protected, "backups": done.backups,
+                 "skipped": [str(p) for p in done.skipped]}, text)
+    return EXIT_OK
+
+
 def _backup(args: argparse.Namespace) -> int:
     from coachdesk.services.safety import make_backup
 
-    out = make_backup(_database_path(args), args.output)
+    path = _database_path(args)
+    out = make_backup(path, args.output, _key_for(path) if path.exists() else None)
     _emit(args, {"file": str(out)}, _("Backed up to {file}.").format(file=out))
     return EXIT_OK
 
 
 def _restore(args: argparse.Namespace) -> int:
     from coachdesk.services.safety import restore
+    from coachdesk.store.cipher import is_encrypted, key_for_file
 
-    done = restore(_database_path(args), args.file)
+    database = _database_path(args)
+    secret = _secret_for(args.file, database)
+    backup_key = key_for_file(args.file, secret) if args.file.is_file() else None
+    # A plain backup put in place of a protected database is encrypted with its passphrase.
+    database_key = secret.key_for(database) if secret is not None and is_encrypted(database) else None
+    done = restore(database, args.file, backup_key, database_key)
     kept = str(done.previous) if done.previous else ""
     text = _("Restored {file}.").format(file=args.file)
     if done.previous:
@@ -244,7 +358,8 @@ def _restore(args: argparse.Namespace) -> int:
 def _doctor(args: argparse.Namespace) -> int:
     from coachdesk.services.safety import diagnose
 
-    diagnosis = diagnose(_database_path(args))
+    path = _database_path(args)
+    diagnosis = diagnose(path, _key_for(path) if path.is_file() else None)
     if args.json:
         print(json.dumps({"healthy": diagnosis.healthy, "good_backup": str(diagnosis.good_backup or ""),
                           "findings": [{"what": f.what, "advice": f.advice} for f in diagnosis.findings]},
@@ -422,7 +537,8 @@ def _hub_revoke(args: argparse.Namespace) -> int:
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from coachdesk.services.workspace import open_workspace
 
-    return open_workspace(args.db)
+    path = _database_path(args)
+    return open_workspace(path, secret=_secret_for(path))
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -221,3 +221,150 @@ def test_a_short_passphrase_is_refused_with_a_reason():
     with pytest.raises(PassphraseError, match="at least 8 characters"):
         check_new_passphrase("short")
     assert check_new_passphrase("long enough").passphrase == "long enough"
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+def run(capsys, monkeypatch, *args: str, env: dict[str, str] | None = None, typed: list[str] | None = None):
+    """Run the command line as a script (environment) or as a person at a terminal (``typed``)."""
+    from coachdesk.cli import main
+
+    monkeypatch.delenv("COACHDESK_PASSPHRASE", raising=False)
+    monkeypatch.delenv("COACHDESK_NEW_PASSPHRASE", raising=False)
+    for name, value in (env or {}).items():
+        monkeypatch.setenv(name, value)
+    answers = list(typed or [])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: typed is not None)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": answers.pop(0))
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_every_command_reads_the_passphrase_from_the_environment_or_a_prompt(protected, capsys, monkeypatch):
+    db = str(protected)
+    code, out, _ = run(capsys, monkeypatch, "--db", db, "stats", "--json", env={"COACHDESK_PASSPHRASE": OLD})
+    assert code == 0 and json.loads(out)["mentees"] == 12
+    code, out, _ = run(capsys, monkeypatch, "--db", db, "stats", "--json", typed=[OLD])
+    assert code == 0 and json.loads(out)["mentees"] == 12
+    code, out, err = run(capsys, monkeypatch, "--db", db, "stats")
+    assert code == 2 and err.strip() == ("coachdesk: A passphrase is needed: type it in a terminal, or set "
+                                         "COACHDESK_PASSPHRASE for a script.")
+    assert run(capsys, monkeypatch, "--db", db, "doctor", env={"COACHDESK_PASSPHRASE": OLD})[0] == 0
+
+
+@pytest.mark.parametrize("command", [["stats"], ["doctor"], ["backup", "-o", "{tmp}/copy.sqlite"],
+                                     ["passphrase", "change"], ["passphrase", "remove"],
+                                     ["csv", "export", "mentees", "-o", "{tmp}/m.csv"]])
+def test_a_wrong_passphrase_exits_2_with_one_sentence_and_touches_nothing(protected, capsys, monkeypatch,
+                                                                           tmp_path, command):
+    files = {p: p.read_bytes() for p in protected.parent.rglob("*") if p.is_file()}
+    args = [part.format(tmp=tmp_path) for part in command]
+    code, out, err = run(capsys, monkeypatch, "--db", str(protected), *args,
+                         env={"COACHDESK_PASSPHRASE": "not the passphrase", "COACHDESK_NEW_PASSPHRASE": NEW})
+    assert code == 2
+    assert err == "coachdesk: The passphrase is wrong for coachdesk.sqlite; nothing was changed.\n"
+    assert {p: p.read_bytes() for p in protected.parent.rglob("*") if p.is_file()} == files
+
+
+def test_set_change_and_remove_from_the_command_line(plain, capsys, monkeypatch):
+    db = str(plain)
+    before = _dump(plain)
+    code, _, err = run(capsys, monkeypatch, "--db", db, "passphrase", "set", typed=[OLD, "something else"])
+    assert code == 2 and "differ" in err and not is_encrypted(plain)
+    code, _, err = run(capsys, monkeypatch, "--db", db, "passphrase", "set", typed=["short", "short"])
+    assert code == 2 and "at least 8 characters" in err and not is_encrypted(plain)
+    code, out, _ = run(capsys, monkeypatch, "--db", db, "passphrase", "set", typed=[OLD, OLD])
+    assert code == 0 and "now encrypted" in out and is_encrypted(plain)
+    code, out, _ = run(capsys, monkeypatch, "--db", db, "passphrase", "change", "--json",
+                       env={"COACHDESK_PASSPHRASE": OLD, "COACHDESK_NEW_PASSPHRASE": NEW})
+    assert code == 0 and json.loads(out)["protected"] is True and json.loads(out)["backups"] == 2
+    assert _dump(plain, Secret(NEW)) == before
+    code, _, err = run(capsys, monkeypatch, "--db", db, "passphrase", "set", env={"COACHDESK_PASSPHRASE": NEW})
+    assert code == 2 and "already protected" in err
+    code, out, _ = run(capsys, monkeypatch, "--db", db, "passphrase", "remove", typed=[NEW])
+    assert code == 0 and "no longer encrypted" in out and not is_encrypted(plain)
+    assert _dump(plain) == before
+
+
+def test_restore_from_the_command_line_asks_for_the_backups_passphrase(protected, capsys, monkeypatch, tmp_path):
+    env = {"COACHDESK_PASSPHRASE": OLD}
+    before = _dump(protected, Secret(OLD))
+    copy = tmp_path / "stick.sqlite"
+    assert run(capsys, monkeypatch, "--db", str(protected), "backup", "-o", str(copy), env=env)[0] == 0
+    assert is_encrypted(copy)
+    with open_workspace(protected, daily_backup=False, secret=Secret(OLD)) as db:
+        generate_demo(db, mentees=2, seed=7)
+    code, _, err = run(capsys, monkeypatch, "--db", str(protected), "restore", str(copy),
+                       env={"COACHDESK_PASSPHRASE": "not the passphrase"})
+    assert code == 2 and err == "coachdesk: The passphrase is wrong for stick.sqlite; nothing was changed.\n"
+    assert run(capsys, monkeypatch, "--db", str(protected), "restore", str(copy), env=env)[0] == 0
+    assert _dump(protected, Secret(OLD)) == before
+    assert not list(protected.parent.rglob("*.part"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("sys").platform == "win32", reason="SIGKILL is POSIX")
+def test_a_passphrase_change_killed_at_random_moments_leaves_one_passphrase_for_everything(tmp_path):
+    """A real process changing the passphrase, killed with SIGKILL; after each restart exactly one of the
+    two passphrases opens the database, its keys and its backups, and every row is there."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[1]
+    path = tmp_path / "big.sqlite"
+    with open_workspace(path) as db:
+        generate_demo(db, mentees=300, seed=4)
+        device_keys(db)
+    for n in range(3):
+        safety.make_backup(path, path.parent / "backups" / f"big-2026110{n}-100000-000000-manual.sqlite")
+    protection.set_passphrase(path, Secret(OLD))
+    before = _dump(path, Secret(OLD))
+    pristine = tmp_path / "pristine"
+    shutil.copytree(tmp_path, pristine, ignore=shutil.ignore_patterns("pristine"))
+    code = "import sys; from coachdesk.cli import main; sys.exit(main(sys.argv[1:]))"
+
+    def start() -> subprocess.Popen:
+        env = {**os.environ, "PYTHONPATH": str(root), "COACHDESK_PASSPHRASE": OLD, "COACHDESK_NEW_PASSPHRASE": NEW}
+        return subprocess.Popen([sys.executable, "-c", code, "--db", str(path), "passphrase", "change"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                env=env)
+
+    began = time.monotonic()
+    assert start().wait(timeout=120) == 0
+    whole = time.monotonic() - began
+    outcomes = set()
+    for fraction in (0.3, 0.5, 0.65, 0.8, 0.9, 0.97):
+        for item in tmp_path.iterdir():  # back to the database under the old passphrase
+            if item.name != "pristine":
+                shutil.rmtree(item) if item.is_dir() else item.unlink()
+        for item in pristine.iterdir():
+            (shutil.copytree if item.is_dir() else shutil.copy2)(item, tmp_path / item.name)
+        child = start()
+        time.sleep(whole * fraction)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        opens = [s for s in (Secret(OLD), Secret(NEW)) if _opens(path, s)]
+        assert len(opens) == 1, fraction
+        winner = opens[0]
+        outcomes.add(winner.passphrase)
+        assert _dump(path, winner) == before
+        with open_workspace(path, daily_backup=False, secret=winner) as db:
+            device_keys(db)  # the key file opens with the same passphrase
+        key = winner.key_for(path)
+        assert safety.diagnose(path, key).healthy
+        assert all(not safety.check_file(copy, key) for copy in backups(path))
+        assert not list(tmp_path.glob(".*")) and not list((tmp_path / "backups").glob(".*"))
+    assert outcomes  # which passphrase won depends on the moment; both are fine, a mix never is
+
+
+def _opens(path: Path, secret: Secret) -> bool:
+    try:
+        open_workspace(path, daily_backup=False, secret=secret).close()
+        return True
+    except PassphraseError:
+        return False

@@ -123,7 +123,7 @@ def _rekey(database: Path, old: Secret | None, new: Secret | None, progress: Pro
     except BaseException:
         for path in written:
             with contextlib.suppress(OSError):
-                path.unlink()
+                _drop(path)
         raise
     finish_pending(database, new)
     report(total, total, _("Done"))
@@ -166,7 +166,7 @@ def finish_pending(database: Path, secret: Secret | None) -> None:
     The database itself is already whole (its rename is atomic). Each ``.NAME.next`` copy beside the
     key file and the backups belongs to the passphrase the database now has if that passphrase opens
     it: then it takes its place; otherwise it is from a change that never happened and is removed."""
-    pending(database).unlink(missing_ok=True)  # never renamed: the change did not happen
+    _drop(pending(database))  # never renamed: the change did not happen
     try:
         key = key_for_file(database, secret) if database.exists() else None
     except InputError:
@@ -188,12 +188,23 @@ def finish_pending(database: Path, secret: Secret | None) -> None:
     if folder.is_dir():
         for copy in folder.glob(f".{database.stem}-*.sqlite.next"):
             target = copy.with_name(copy.name[1:-len(".next")])
-            if _belongs(copy, key):
+            if not _whole(copy):
+                _drop(copy)  # killed while it was written: from before the change, which did not happen
+            elif _belongs(copy, key):
                 os.replace(copy, target)
             else:
-                copy.unlink(missing_ok=True)
+                _drop(copy)
         fsync_directory(folder)
     fsync_directory(database.parent)
+
+
+def _whole(copy: Path) -> bool:
+    return not any(Path(f"{copy}{suffix}").exists() for suffix in ("-journal", "-wal"))
+
+
+def _drop(copy: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
 
 
 def _belongs(copy: Path, key: FileKey | None) -> bool:

@@ -19,19 +19,23 @@ def copy_database(source: Path, destination: Path, key: FileKey | None = None) -
     """
     temp = destination.with_name(f".{destination.name}.part")
     temp.unlink(missing_ok=True)
-    src = connect(source, key, readonly=True)
     try:
-        dst = connect(temp, key)
+        src = connect(source, key, readonly=True)
         try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+            dst = connect(temp, key)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    with temp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temp, destination)
+            src.close()
+        with temp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, destination)
+    except BaseException:
+        temp.unlink(missing_ok=True)  # a full disk or a damaged source leaves no half copy behind
+        raise
     fsync_directory(destination.parent)
     return destination
 
