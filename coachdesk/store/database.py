@@ -87,6 +87,18 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
+    def rebind(self, secret: Secret | None, key: FileKey | None) -> None:
+        """Open the same file again under another key, after its passphrase was set, changed or removed.
+
+        Sessions made afterwards use the new engine; the old one's connections are closed."""
+        if self.path is None:
+            raise DatabaseError("Only a database file can be given a passphrase.")
+        self.engine.dispose()
+        self.engine = make_engine(self.path, key)
+        self.sessions.configure(bind=self.engine)
+        self.secret = secret if key is not None else None
+        self.key = key
+
 
 def _ensure_identity(db: Database) -> None:
     with db.write() as session:

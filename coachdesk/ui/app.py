@@ -23,6 +23,7 @@ from coachdesk.ui.main_window import MainWindow
 from coachdesk.ui.tasks import ChangeBus, TaskRunner
 
 if TYPE_CHECKING:
+    from coachdesk.store.cipher import FileKey, Secret
     from coachdesk.store.database import Database
 
 #: Which dialog offers back a draft of each kind: "module:Class" with a ``from_draft`` classmethod.
@@ -190,7 +191,7 @@ def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
     window.installEventFilter(_FirstPaint(window, then))
 
 
-def check_at_start(parent: QWidget, path: Path) -> None:
+def check_at_start(parent: QWidget, path: Path, key: FileKey | None = None) -> None:
     """A quick look at the database before opening it; when it is damaged, offer the latest good backup.
 
     Only the cheap part runs here (header, schema, the verdict of the last full check): a full
@@ -198,16 +199,16 @@ def check_at_start(parent: QWidget, path: Path) -> None:
     background (``check_after_start``) and its finding is acted on here at the next start."""
     from coachdesk.services import safety
 
-    if not path.exists() or safety.looks_whole(path):
+    if not path.exists() or safety.looks_whole(path, key):
         return
-    good = safety.latest_good_backup(path)
+    good = safety.latest_good_backup(path, key)
     if good is None:
         QMessageBox.warning(parent, APP_NAME, _("The database {file} is damaged and no good backup was found. "
                                                 "CoachDesk will try to open it; copy the file somewhere safe "
                                                 "and run coachdesk doctor.").format(file=isolated(path)))
         return
     if ask_restore(parent, path, good):
-        safety.restore(path, good)
+        safety.restore(path, good, key, key)
 
 
 def check_after_start(window: QWidget, context: UiContext, path: Path) -> None:
@@ -220,7 +221,8 @@ def check_after_start(window: QWidget, context: UiContext, path: Path) -> None:
                 "CoachDesk found damage in the database {file}. Close CoachDesk and start it again to restore "
                 "the latest good backup, or run coachdesk doctor to see what is wrong.").format(file=isolated(path)))
 
-    context.tasks.long(lambda _progress: safety.check_in_background(path), title=_("Checking the database"),
+    key = context.db.key
+    context.tasks.long(lambda _progress: safety.check_in_background(path, key), title=_("Checking the database"),
                        writes=False, success=found)
 
 
@@ -236,6 +238,46 @@ def ask_restore(parent: QWidget, path: Path, good: Path) -> bool:
     box.setDefaultButton(restore_button)
     box.exec()
     return box.clickedButton() is restore_button
+
+
+class Quit(Exception):
+    """The person chose to quit rather than give the passphrase."""
+
+
+def passphrase_at_start(parent: QWidget, path: Path) -> Secret | None:
+    """The passphrase the database needs (from COACHDESK_PASSPHRASE, else asked), or, on the very first
+    start, the one the person chooses to protect a new database with (None: not now)."""
+    import os
+
+    from coachdesk.store.cipher import Secret, is_encrypted, opens_with
+
+    if is_encrypted(path):
+        given = os.environ.get("COACHDESK_PASSPHRASE", "")
+        if given and opens_with(path, Secret(given).key_for(path)):
+            return Secret(given)
+        secret = ask_unlock(parent, path)
+        if secret is None:
+            raise Quit()
+        return secret
+    if not path.exists():
+        return offer_passphrase(parent)
+    return None
+
+
+def ask_unlock(parent: QWidget, path: Path) -> Secret | None:
+    """Tests answer this without a modal loop."""
+    from coachdesk.ui.lock import UnlockDialog
+
+    dialog = UnlockDialog(path, parent)
+    return dialog.secret if dialog.exec() == UnlockDialog.DialogCode.Accepted else None
+
+
+def offer_passphrase(parent: QWidget) -> Secret | None:
+    """At the first start: protect the new database with a passphrase (recommended), or not now."""
+    from coachdesk.ui.lock import ChoosePassphraseDialog
+
+    dialog = ChoosePassphraseDialog(parent, _("Protect your data"), first_start=True)
+    return dialog.secret if dialog.exec() == ChoosePassphraseDialog.DialogCode.Accepted else None
 
 
 def run_app(database: Path | None, language: str = "") -> int:
@@ -259,8 +301,13 @@ def run_app(database: Path | None, language: str = "") -> int:
         from coachdesk.services.workspace import open_workspace
 
         try:
-            check_at_start(window, path)
-            db = open_workspace(path, daily_backup=False)
+            secret = passphrase_at_start(window, path)
+        except Quit:
+            app.exit(0)
+            return
+        try:
+            check_at_start(window, path, secret.key_for(path) if secret and path.exists() else None)
+            db = open_workspace(path, daily_backup=False, secret=secret)
         except CoachDeskError as error:
             QMessageBox.critical(window, APP_NAME, str(error))
             app.exit(error.exit_status)
@@ -273,6 +320,10 @@ def run_app(database: Path | None, language: str = "") -> int:
         shells.append(shell)
         context.folder_sync.start()
         if db.path is not None:
+            from coachdesk.ui.lock import Locker
+
+            context.locker = Locker(lambda: shell.window, db.path, minutes=lambda: settings.lock_after_minutes,
+                                    protected=lambda: db.secret is not None)
             check_after_start(window, context, db.path)
         offer_drafts(window, context)
 

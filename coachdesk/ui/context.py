@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from coachdesk.services.settings import Settings
     from coachdesk.store.database import Database
     from coachdesk.ui.folder_sync import FolderSync
+    from coachdesk.ui.lock import Locker
     from coachdesk.ui.tasks import ChangeBus, TaskRunner
 
 
@@ -37,6 +38,8 @@ class UiContext:
     settings: Settings
     #: Syncs through the watched folder, if the settings name one.
     folder_sync: FolderSync
+    #: Locks the app of a protected database (made once the database is open; None in tests that need none).
+    locker: Locker | None = None
 
 
 def touches(summary: object, *tables: str) -> bool:

@@ -131,15 +131,16 @@ class TaskRunner(QObject):
     def long(self, work: Callable[[ProgressCallback], Any], *, title: str, writes: bool = True,
              success: Callable[[Any], None] | None = None,
              failure: Callable[[BaseException], None] | None = None,
-             changed_tables: set[str] | None = None) -> Task:
+             changed_tables: set[str] | None = None, announce: bool = True) -> Task:
         """Long work with progress and cancellation (imports, exports, demo data, PDF batches).
 
-        ``work`` receives the task's progress callback. Long writes queue behind other writes.
+        ``work`` receives the task's progress callback. Long writes queue behind other writes; they
+        announce a change to every table unless ``announce`` is False (work that changes no row).
         """
         task = Task(title)
 
         def finish(value: Any) -> None:
-            if writes:
+            if writes and announce:
                 from coachdesk.store.changes import ChangeSummary
 
                 summary = ChangeSummary()
