@@ -29,6 +29,7 @@ from coachdesk import APP_NAME
 from coachdesk.errors import InputError, PassphraseError
 from coachdesk.i18n import N_, _, isolated
 from coachdesk.store.cipher import MIN_PASSPHRASE, Secret, check_new_passphrase, key_for_file
+from coachdesk.ui.views.page_parts import heading, quiet, wrapped
 
 #: Why a passphrase, in the words the app uses wherever it offers one.
 WHY = N_("A passphrase encrypts everything CoachDesk keeps on this computer: the people you work with, "
@@ -92,10 +93,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        hint = QLabel(_(FORGOTTEN))
-        hint.setWordWrap(True)
-        hint.setEnabled(False)
-        layout.addWidget(hint)
+        layout.addWidget(quiet(wrapped(_(FORGOTTEN))))
         layout.addWidget(self.buttons)
         self.setMinimumWidth(440)
 
@@ -145,8 +143,7 @@ class ChoosePassphraseDialog(QDialog):
         self.database = database
         self.secret: Secret | None = None
         self.old: Secret | None = None
-        why = QLabel(_(WHY))
-        why.setWordWrap(True)
+        why = wrapped(_(WHY))
         self.current = _password_field() if current else None
         self.first = _password_field()
         self.again = _password_field()
@@ -162,13 +159,9 @@ class ChoosePassphraseDialog(QDialog):
             label.setBuddy(field)
             field.setAccessibleName(caption.replace("&", "").rstrip(":"))
             form.addRow(label, field)
-        hint = QLabel(_("At least {count} characters. A few unrelated words you will remember are strong and "
-                        "easy to type.").format(count=MIN_PASSPHRASE))
-        hint.setWordWrap(True)
-        hint.setEnabled(False)
-        forgotten = QLabel(_(FORGOTTEN))
-        forgotten.setWordWrap(True)
-        forgotten.setEnabled(False)
+        hint = quiet(wrapped(_("At least {count} characters. A few unrelated words you will remember are strong "
+                               "and easy to type.").format(count=MIN_PASSPHRASE)))
+        forgotten = quiet(wrapped(_(FORGOTTEN)))
         self.buttons = QDialogButtonBox()
         self.ok_button = self.buttons.addButton(_("&Protect my data") if not current else _("&Change passphrase"),
                                                 QDialogButtonBox.ButtonRole.AcceptRole)
@@ -178,6 +171,8 @@ class ChoosePassphraseDialog(QDialog):
         self.buttons.accepted.connect(self.check)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        if first_start:
+            layout.addWidget(heading(_("Protect the people in your records")))
         layout.addWidget(why)
         layout.addLayout(form)
         layout.addWidget(hint)

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import func, select
 
+from coachdesk.i18n import _
 from coachdesk.model import Assessment, Mentee, Plan, PlanGoal
 from coachdesk.services.demo import generate_demo
 from coachdesk.services.settings import Settings
@@ -110,6 +111,21 @@ def render(out: Path, languages: list[str], mentees: int = 200) -> None:
         merge = mentees.merge_duplicates()  # type: ignore[attr-defined]
         _save(merge, folder / "17-merge-duplicates.png", app)
         _drop(merge)
+        from coachdesk.ui.lock import ChoosePassphraseDialog, Locker
+
+        protect = ChoosePassphraseDialog(window, _("Protect your data"), first_start=True)
+        protect.show()
+        _save(protect, folder / "18-protect-your-data.png", app)
+        _drop(protect)
+        window.show_page("today")
+        locker = Locker(lambda: window, db.path, minutes=lambda: 15, protected=lambda: True)
+        locker.lock()
+        _save(window, folder / "19-locked.png", app)
+        _save(locker.dialog, folder / "20-unlock.png", app)
+        locker.dialog.hide()
+        locker.unlock()
+        app.removeEventFilter(locker)
+        locker.timer.stop()
         context.tasks.wait_idle()
         window.hide()
         window.deleteLater()
