@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from coachdesk import __version__
-from coachdesk.errors import CoachDeskError, InputError, PassphraseError, PassphraseNeeded
+from coachdesk.errors import CoachDeskError, InputError, PassphraseError, PassphraseNeeded, is_disk_full, os_reason
 from coachdesk.i18n import _, ngettext
 from coachdesk.paths import default_database
 
@@ -670,3 +670,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         _clear_progress()
         print(_("coachdesk: stopped; nothing was changed."), file=sys.stderr)
         return 130
+    except OSError as error:  # a file that could not be written: a full or pulled disk, a folder not allowed
+        _clear_progress()
+        print(_("coachdesk: {file} could not be written: {reason}. Nothing was half written.").format(
+            file=error.filename or _("a file"), reason=os_reason(error)), file=sys.stderr)
+        return 1
+    except Exception as error:
+        if not is_disk_full(error):
+            raise
+        _clear_progress()  # SQLite rolled the transaction back: the database is as it was
+        print(_("coachdesk: The disk is full, so nothing was saved; free some space and try again."),
+              file=sys.stderr)
+        return 1

@@ -29,7 +29,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from coachdesk import __version__  # noqa: E402
 from coachdesk.atomic import atomic_write  # noqa: E402
-from coachdesk.errors import InputError  # noqa: E402
+from coachdesk.errors import InputError, os_reason  # noqa: E402
 from coachdesk.i18n import _, current_language, format_date, territory, text_direction  # noqa: E402
 
 #: Countries that print on US Letter; everyone else uses A4.
@@ -220,7 +220,7 @@ def write_file(data: bytes | str, out: Path) -> Path:
                 handle.write(data)
     except OSError as error:
         raise InputError(_("{file} could not be written: {reason}.").format(
-            file=out, reason=error.strerror or error)) from None
+            file=out, reason=os_reason(error))) from None
     return out
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coachdesk.atomic import atomic_write
-from coachdesk.errors import InputError
+from coachdesk.errors import InputError, os_reason
 from coachdesk.i18n import _, ngettext
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -143,5 +143,5 @@ def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]
                 count += 1
     except OSError as error:
         raise InputError(_("{file} could not be written: {reason}. Nothing was written.")
-                         .format(file=path, reason=error.strerror or error)) from None
+                         .format(file=path, reason=os_reason(error))) from None
     return count

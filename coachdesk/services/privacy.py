@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coachdesk.atomic import atomic_write
-from coachdesk.errors import InputError
+from coachdesk.errors import InputError, os_reason
 from coachdesk.i18n import _
 from coachdesk.model import (
     Assessment,
@@ -277,5 +277,5 @@ def write_person_export(db: Database, mentee_id: uuid.UUID | str, out: Path) -> 
             handle.write(text)
     except OSError as error:
         raise InputError(_("{file} could not be written: {reason}.").format(
-            file=out, reason=error.strerror or error)) from None
+            file=out, reason=os_reason(error))) from None
     return out

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coachdesk.atomic import fsync_directory
-from coachdesk.errors import InputError, PassphraseError
+from coachdesk.errors import InputError, PassphraseError, os_reason
 from coachdesk.i18n import _
 from coachdesk.store.backup import backups
 from coachdesk.store.cipher import (
@@ -154,7 +154,7 @@ def _write_copy(source: Path, source_key: FileKey | None, destination: Path, key
     except OSError as error:
         destination.unlink(missing_ok=True)
         raise InputError(_("{file} could not be written: {reason}.").format(
-            file=destination.name, reason=error.strerror or error)) from None
+            file=destination.name, reason=os_reason(error))) from None
     except database_errors() as error:
         destination.unlink(missing_ok=True)
         raise InputError(_("{file} could not be copied: {reason}.").format(file=source.name, reason=error)) from None

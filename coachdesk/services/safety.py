@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coachdesk.atomic import fsync_directory
-from coachdesk.errors import InputError
+from coachdesk.errors import InputError, os_reason
 from coachdesk.i18n import _
 from coachdesk.store.backup import backup_before, backups, check_file, copy_database, rotate
 from coachdesk.store.cipher import FileKey, connect, database_errors, export, is_encrypted
@@ -33,7 +33,7 @@ def make_backup(database: Path, out: Path, key: FileKey | None = None) -> Path:
         return copy_database(database, out, key)
     except OSError as error:
         raise InputError(_("{file} could not be written: {reason}.").format(
-            file=out, reason=error.strerror or error)) from None
+            file=out, reason=os_reason(error))) from None
 
 
 def backup_before_import(db_path: Path | None, key: FileKey | None = None) -> Path | None:
@@ -144,7 +144,7 @@ def restore(database: Path, backup: Path, key: FileKey | None = None,
     except OSError as error:
         temp.unlink(missing_ok=True)
         raise InputError(_("{file} could not be restored: {reason}.").format(
-            file=backup.name, reason=error.strerror or error)) from None
+            file=backup.name, reason=os_reason(error))) from None
     return Restored(database, previous)
 
 

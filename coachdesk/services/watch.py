@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coachdesk.errors import CoachDeskError, InputError
+from coachdesk.errors import CoachDeskError, InputError, os_reason
 from coachdesk.i18n import _, isolated
 from coachdesk.services import team as team_service
 from coachdesk.store.database import Database
@@ -137,7 +137,7 @@ def sync_with_folder(db: Database, folder: Path, device_name: str, *,
     try:
         exported = team_service.export_for_hub(db, target, device_name, only_if_new=True)
     except OSError as error:
-        result.problems.append((target.name, error.strerror or str(error)))
+        result.problems.append((target.name, os_reason(error)))
         return result
     result.export_file = target
     if exported.written:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk.errors import CoachDeskError
+from coachdesk.errors import CoachDeskError, is_disk_full, os_reason
 from coachdesk.i18n import _
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -51,6 +51,11 @@ def error_text(what: str, error: BaseException) -> str:
     """Our own errors already speak plainly; anything else gets one plain sentence around it."""
     if isinstance(error, CoachDeskError):
         return str(error)
+    if is_disk_full(error):
+        return _("{what} could not be saved: the disk is full. Nothing was half saved; free some space and try "
+                 "again.").format(what=what)
+    if isinstance(error, OSError):
+        return _("{what} could not be saved: {reason}.").format(what=what, reason=os_reason(error))
     return _("{what} could not be saved: {reason}").format(what=what, reason=error)
 
 
