@@ -368,3 +368,29 @@ def _opens(path: Path, secret: Secret) -> bool:
         return True
     except PassphraseError:
         return False
+
+
+def test_a_protected_database_is_migrated_with_an_encrypted_backup_first(tmp_path):
+    """The backup taken before a migration of a protected database is encrypted with its key."""
+    from coachdesk.store.engine import make_engine
+    from coachdesk.store.migrate import head_revision, upgrade_to_head
+
+    path = tmp_path / "older.sqlite"
+    secret = Secret(OLD)
+    key = secret.new_key()
+    engine = make_engine(path, key)
+    try:
+        upgrade_to_head(engine, path, key, target="0006")
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO mentee (id, kind, name, languages, region, journey_stage, consent_given_by, email, "
+                "phone, private_notes, archived, deleted) VALUES (x'00112233445566778899aabbccddeeff', 'person', "
+                "'Nadia Rahman', '[]', '', 'assessment', '', '', '', '', 0, 0)")
+    finally:
+        engine.dispose()
+    with open_workspace(path, daily_backup=False, secret=secret) as db, db.read() as session:
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+        assert session.execute(text("SELECT name FROM mentee")).scalar() == "Nadia Rahman"
+    [before] = [p for p in backups(path) if "before-" in p.name]
+    assert is_encrypted(before) and b"Nadia Rahman" not in before.read_bytes()
+    assert safety.validate_backup(before, secret.key_for(before)) == "0006"
