@@ -109,7 +109,7 @@ def is_encrypted(path: Path) -> bool:
 _quiet = False
 
 
-def _sqlcipher() -> Any:
+def sqlcipher_module() -> Any:
     """The SQLCipher module, told not to print its own errors (a wrong key is ours to explain)."""
     global _quiet
     import sqlcipher3
@@ -126,7 +126,7 @@ def _sqlcipher() -> Any:
 
 def database_errors() -> tuple[type[BaseException], ...]:
     """The errors a plain or an encrypted connection raises for a file it cannot read."""
-    return (sqlite3.DatabaseError, _sqlcipher().DatabaseError)
+    return (sqlite3.DatabaseError, sqlcipher_module().DatabaseError)
 
 
 def connect(path: Path, key: FileKey | None, *, readonly: bool = False, **args: Any) -> Any:
@@ -134,7 +134,7 @@ def connect(path: Path, key: FileKey | None, *, readonly: bool = False, **args: 
     target = f"file:{Path(path)}?mode=ro" if readonly else str(path)
     if key is None:
         return sqlite3.connect(target, uri=readonly, **args)
-    connection = _sqlcipher().connect(target, uri=readonly, **args)
+    connection = sqlcipher_module().connect(target, uri=readonly, **args)
     connection.execute(f"PRAGMA key = \"{key.pragma_value()}\"")
     return connection
 
@@ -173,7 +173,7 @@ def export(source: Path, source_key: FileKey | None, destination: Path, destinat
 
     Runs SQLCipher's ``sqlcipher_export`` in one read transaction, so the copy is consistent; the
     destination must not exist. The caller syncs and renames it."""
-    sqlcipher = _sqlcipher()
+    sqlcipher = sqlcipher_module()
     connection = sqlcipher.connect(str(source), isolation_level=None)
     try:
         if source_key is not None:

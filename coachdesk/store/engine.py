@@ -8,7 +8,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import QueuePool
 
-from coachdesk.store.cipher import FileKey, _sqlcipher
+from coachdesk.store.cipher import FileKey, sqlcipher_module
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -21,7 +21,7 @@ def make_engine(target: Path | str, key: FileKey | None = None) -> Engine:
     """An engine for a database file path or an SQLAlchemy URL; with ``key``, an SQLCipher file."""
     text = str(target)
     if key is not None:
-        _sqlcipher()  # quiet SQLCipher's own logging before the first connection
+        sqlcipher_module()  # quiet SQLCipher's own logging before the first connection
         # SQLAlchemy's SQLCipher dialect sends the URL's password as `PRAGMA key`; the raw key and salt
         # (x'…') skip the key derivation on every new connection. One pool for all threads, as for SQLite.
         url = URL.create("sqlite+pysqlcipher", password=key.pragma_value(), database=text)
