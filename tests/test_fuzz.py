@@ -2,8 +2,9 @@
 valid, refuses everything else with one of CoachDesk's own errors, and a refusal leaves the
 database exactly as it was.
 
-Sync bundles (as bytes, at the hub and on a device), team invitations, CSV imports and the
-settings file, with Hypothesis and with the corpus in tests/data/fuzz (see its make_corpus.py).
+Sync bundles (as bytes, at the hub and on a device), team invitations, CSV imports, the
+settings file and backups to restore, with Hypothesis and with the corpus in tests/data/fuzz
+(see its make_corpus.py).
 The whole file runs in well under a minute; to fuzz longer, multiply every test's examples::
 
     COACHDESK_FUZZ_SCALE=50 QT_QPA_PLATFORM=offscreen .venv/bin/pytest tests/test_fuzz.py
@@ -18,7 +19,9 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import uuid
+from contextlib import closing
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -33,7 +36,9 @@ from coachdesk.errors import CoachDeskError, InputError
 from coachdesk.i18n import is_language_code
 from coachdesk.model import RowId, SyncSite, SyncState
 from coachdesk.services.csvfile import MAX_FIELD, CsvError, read_table
+from coachdesk.services.demo import generate_demo
 from coachdesk.services.hub import CONFIG, KEYS, QUARANTINE, IngestOutcome, export_central, ingest, init_hub, load_hub
+from coachdesk.services.safety import restore, validate_backup
 from coachdesk.services.settings import ROLES, Settings, load_settings
 from coachdesk.services.spreadsheets import KINDS, REQUIRED, import_csv
 from coachdesk.services.team import (
@@ -45,6 +50,7 @@ from coachdesk.services.team import (
     read_invitation,
 )
 from coachdesk.services.workspace import open_workspace
+from coachdesk.store.backup import copy_database
 from coachdesk.store.changes import STATE_ID
 from coachdesk.store.database import Database
 from coachdesk.store.migrate import head_revision
@@ -736,6 +742,267 @@ def test_any_settings_file_loads_and_a_damaged_one_is_kept_aside(tmp_path, conte
     check_settings(folder / "settings.json", content)
 
 
+# ------------------------------------------------------------------------------ backups
+
+PAGE_SIZE = 4096  # of the databases CoachDesk makes, and so of its backups
+#: Fields of SQLite's 100-byte file header that a reader acts on: offset and size in bytes.
+HEADER_FIELDS = {"page size": (16, 2), "write version": (18, 1), "read version": (19, 1), "reserved bytes": (20, 1),
+                 "payload fractions": (21, 3), "change counter": (24, 4), "page count": (28, 4),
+                 "first freelist page": (32, 4), "freelist pages": (36, 4), "schema cookie": (40, 4),
+                 "schema format": (44, 4), "largest root page": (52, 4), "text encoding": (56, 4),
+                 "incremental vacuum": (64, 4), "version valid for": (92, 4)}
+HEAD = head_revision()
+NEXT_REVISION = f"{int(HEAD) + 1:04d}"
+#: The tables by which validate_backup knows a CoachDesk database.
+RECOGNISED = ("alembic_version", "mentee", "sync_state")
+#: Text every backup holds (shipped reference data), to spoil where it is.
+SHIPPED_TEXT = [b"Leadership is with one or two people", b"Fundraising", b"first_contact"]
+
+
+def damage(data: bytes, ops: tuple) -> bytes:
+    """``data`` with each of ``ops`` done to it, in order. Offsets wrap around the length of the file
+    (pages: around its number of pages), so that the same ops fit a file of any size; "spoil text"
+    makes the first byte of the first copy of a text a byte that UTF-8 never has."""
+    for op, *args in ops:
+        n, pages = len(data), len(data) // PAGE_SIZE
+        if op == "flip" and n:
+            i = args[0] % n
+            data = data[:i] + bytes([data[i] ^ (1 << args[1])]) + data[i + 1:]
+        elif op == "cut":
+            data = data[: args[0] % (n + 1)]
+        elif op == "cut pages":
+            data = data[: args[0] % (pages + 1) * PAGE_SIZE]
+        elif op == "zero":
+            i = args[0] % (n + 1)
+            data = data[:i] + bytes(len(data[i:i + args[1]])) + data[i + args[1]:]
+        elif op == "overwrite":
+            i = args[0] % (n + 1)
+            data = data[:i] + args[1] + data[i + len(args[1]):]
+        elif op == "append":
+            data += args[0]
+        elif op == "zero page" and pages:
+            i = args[0] % pages * PAGE_SIZE
+            data = data[:i] + bytes(PAGE_SIZE) + data[i + PAGE_SIZE:]
+        elif op == "copy page" and pages:
+            source, target = args[0] % pages * PAGE_SIZE, args[1] % pages * PAGE_SIZE
+            data = data[:target] + data[source:source + PAGE_SIZE] + data[target + PAGE_SIZE:]
+        elif op == "spoil text" and args[0] in data:
+            i = data.index(args[0])
+            data = data[:i] + b"\xff" + data[i + 1:]
+        elif op == "header" and n >= HEADER_FIELDS[args[0]][0] + HEADER_FIELDS[args[0]][1]:
+            offset, size = HEADER_FIELDS[args[0]]
+            data = data[:offset] + (args[1] % 256**size).to_bytes(size, "big") + data[offset + size:]
+    return data
+
+
+@st.composite
+def damage_ops(draw: Any) -> tuple:
+    """One to three kinds of damage, aimed at the header, the first page (the schema) or anywhere."""
+    ops = []
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.sampled_from([range(100), range(PAGE_SIZE), range(2**20)]).flatmap(st.sampled_from))
+        how = draw(st.sampled_from(["flip", "flip", "cut", "cut pages", "zero", "overwrite", "append", "zero page",
+                                    "copy page", "header", "header", "spoil text"]))
+        if how == "flip":
+            ops.append((how, at, draw(st.integers(0, 7))))
+        elif how in ("cut", "cut pages", "zero page"):
+            ops.append((how, at))
+        elif how == "zero":
+            ops.append((how, at, draw(st.sampled_from([1, 4, 16, 100, PAGE_SIZE]) | st.integers(1, 3 * PAGE_SIZE))))
+        elif how == "overwrite":
+            ops.append((how, at, draw(st.binary(min_size=1, max_size=64))))
+        elif how == "append":
+            ops.append((how, draw(st.binary(max_size=64) | st.sampled_from([bytes(PAGE_SIZE), b"\xff" * PAGE_SIZE]))))
+        elif how == "copy page":
+            ops.append((how, at, draw(st.sampled_from(range(2**10)))))
+        elif how == "spoil text":
+            ops.append((how, draw(st.sampled_from(SHIPPED_TEXT))))
+        else:
+            ops.append((how, draw(st.sampled_from(sorted(HEADER_FIELDS))),
+                        draw(st.sampled_from([0, 1, 2, 3, 4, 512, 1024, PAGE_SIZE, 65536, 2**31, 2**32 - 1])
+                             | st.integers(0, 2**32 - 1))))
+    return tuple(ops)
+
+
+revisions = st.none() | st.sampled_from([HEAD, NEXT_REVISION, "9999", "0000", "0001", "", "00", f"{HEAD} ",
+                                         f"{HEAD}\x00", f"{HEAD}0", "abc", "\u0660\u0660\u0660\u0667"]) \
+    | st.text(max_size=6)
+#: What a backup is made of before it is damaged: a good backup ("good"), a good backup whose schema
+#: revision is rewritten ("revision", text or None for no row), a small SQLite database with some of
+#: the tables CoachDesk's are known by ("tables", names, revision), or any bytes ("bytes", data).
+backup_bases = st.one_of(
+    st.just("good"),
+    st.tuples(st.just("revision"), revisions),
+    st.tuples(st.just("tables"), st.sets(st.sampled_from([*RECOGNISED, "notes"]), min_size=1).map(sorted).map(tuple),
+              revisions),
+    st.tuples(st.just("bytes"), st.binary(max_size=2000) | st.binary(max_size=2000).map(
+        lambda data: b"SQLite format 3\x00" + data)),
+)
+backup_recipes = st.one_of(
+    st.tuples(st.just("good"), damage_ops()),
+    st.tuples(backup_bases, st.just(()) | damage_ops()),
+)
+
+
+class BackupWorld:
+    """A good backup, and a database to restore over. (Not a dataclass: Hypothesis prints the arguments
+    of a failing example, and would print the whole backup.)"""
+
+    def __init__(self, good: bytes, source_dump: dict[str, list[tuple]], template: Path,
+                 template_dump: dict[str, list[tuple]]) -> None:
+        self.good = good  # a backup, by copy_database, of a database with a few mentees and sessions
+        self.source_dump = source_dump  # what that database held
+        self.template = template  # a folder with a closed database, coachdesk.sqlite, to restore over
+        self.template_dump = template_dump
+
+    def __repr__(self) -> str:
+        return f"BackupWorld(good=<{len(self.good)} bytes>, template={self.template})"
+
+
+@pytest.fixture(scope="session")
+def backup_world(tmp_path_factory: Any) -> BackupWorld:
+    root = tmp_path_factory.mktemp("backup-world")
+    with open_workspace(root / "source.sqlite") as source:
+        generate_demo(source, mentees=3, seed=5)
+        source_dump = table_dump(source)
+    good = copy_database(root / "source.sqlite", root / "good.sqlite").read_bytes()
+    template = root / "template"
+    template.mkdir()
+    with open_workspace(template / "coachdesk.sqlite") as target:
+        template_dump = table_dump(target)
+    return BackupWorld(good, source_dump, template, template_dump)
+
+
+def write_backup(good: bytes, recipe: tuple, folder: Path) -> Path:
+    """The backup ``recipe`` says (see ``backup_bases`` and ``damage``), alone in an empty ``folder``."""
+    base, ops = recipe
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    path = folder / "backup.sqlite"
+    if base == "good":
+        path.write_bytes(good)
+    elif base[0] == "bytes":
+        path.write_bytes(base[1])
+    else:
+        kind, *tables, revision = base
+        if kind == "revision":
+            path.write_bytes(good)
+        with closing(sqlite3.connect(path)) as connection, connection:
+            if kind == "revision":
+                connection.execute("DELETE FROM alembic_version")
+            for table in tables[0] if tables else ():
+                column = "version_num VARCHAR(32) NOT NULL PRIMARY KEY" if table == "alembic_version" else "x"
+                connection.execute(f"CREATE TABLE {table} ({column})")
+            if revision is not None and (kind == "revision" or "alembic_version" in tables[0]):
+                connection.execute("INSERT INTO alembic_version VALUES (?)", (revision,))
+    path.write_bytes(damage(path.read_bytes(), ops))
+    assert sorted(folder.iterdir()) == [path]
+    return path
+
+
+def folder_contents(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``, by its path inside it."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def file_dump(path: Path) -> dict[str, list[tuple]]:
+    """What ``table_dump`` says of a database, read from its file without writing to it."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {table: sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+                for table in sorted(tables) if not table.startswith("search_")}
+
+
+def fresh_database(world: BackupWorld, folder: Path) -> Path:
+    """The template's database, copied to ``folder`` (emptied first)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(world.template, folder)
+    return folder / "coachdesk.sqlite"
+
+
+def check_refusal(error: InputError, backup: Path) -> str:
+    """A refusal says, in plain words, what is wrong with the backup, and names it. Returns the kind
+    of refusal (the message without the file name and the details)."""
+    message = str(error)
+    assert message.strip() and backup.name in message, message
+    return message.replace(backup.name, "FILE").split(" (")[0]
+
+
+def check_restore(world: BackupWorld, database: Path, backup: Path) -> Any:
+    """Restore ``backup`` over ``database``: refused with nothing changed in the database's folder, or
+    a whole database in its place (every row of it reads) that CoachDesk opens, and the one it
+    replaced kept in backups/.
+    Returns the kind of refusal (see ``check_refusal``), or the restored database's ``table_dump``."""
+    before = folder_contents(database.parent)
+    try:
+        restored = restore(database, backup)
+    except InputError as error:
+        refusal = check_refusal(error, backup)
+        assert folder_contents(database.parent) == before
+        return refusal
+    assert restored.restored == database
+    assert sorted(p.name for p in database.parent.iterdir()) == ["backups", database.name]
+    assert restored.previous is not None and restored.previous.parent == database.parent / "backups"
+    assert file_dump(restored.previous) == world.template_dump
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    with open_workspace(database) as db:
+        return table_dump(db)
+
+
+def test_a_good_backup_is_validated_and_restored_whole(backup_world, tmp_path):
+    """The harness reaches a restore: a good backup replaces the database with what it holds."""
+    backup = write_backup(backup_world.good, ("good", ()), tmp_path / "in")
+    assert validate_backup(backup) == HEAD
+    assert check_restore(backup_world, fresh_database(backup_world, tmp_path / "db"), backup) \
+        == backup_world.source_dump
+
+
+@fuzz(150)
+@given(backup_recipes)
+@example(("good", ()))
+@example((("revision", NEXT_REVISION), ()))
+@example((("tables", ("notes",), None), ()))
+@example((("bytes", b""), ()))
+def test_a_backup_is_validated_or_refused_with_a_sentence(backup_world, tmp_path, recipe):
+    """Damaged, random, empty, someone else's or a newer CoachDesk's: validated, or an InputError."""
+    path = write_backup(backup_world.good, recipe, tmp_path / "in")
+    content = path.read_bytes()
+    try:
+        revision = validate_backup(path)
+    except InputError as error:
+        event(check_refusal(error, path))
+    else:
+        event("validated")
+        assert isinstance(revision, str) and revision <= HEAD
+        if recipe == ("good", ()):
+            assert revision == HEAD
+    assert path.read_bytes() == content  # checking a backup never writes to it
+
+
+@fuzz(40)
+@given(backup_recipes)
+@example(("good", ()))
+@example((("revision", "9999"), ()))
+# Each of these is validated and restored, and then the restored database does not open: a header that
+# says SQLite may read the file but not write it (one bit of byte 18; OperationalError: attempt to write
+# a readonly database), only the tables a CoachDesk database is known by (OperationalError: no such
+# column), and a schema revision that is not the one of the tables, older (MigrationError) or no
+# revision of CoachDesk's (NewerDatabaseError: "made by a newer CoachDesk (schema 0000)").
+@example(("good", (("header", "write version", 3),)))
+@example((("tables", RECOGNISED, HEAD), ()))
+@example((("revision", f"{int(HEAD) - 1:04d}"), ()))
+@example((("revision", "0000"), ()))
+# Text that is not UTF-8 (one bit flipped in a character) passes SQLite's integrity check, is restored
+# and opens, and then its row cannot be read (OperationalError: Could not decode to UTF-8 column).
+@example(("good", (("spoil text", SHIPPED_TEXT[0]),)))
+def test_a_restore_replaces_the_database_whole_or_changes_nothing(backup_world, tmp_path, recipe):
+    """The same backups restored over a database: it is replaced by one CoachDesk opens, or stays as it was."""
+    backup = write_backup(backup_world.good, recipe, tmp_path / "in")
+    result = check_restore(backup_world, fresh_database(backup_world, tmp_path / "db"), backup)
+    event(result if isinstance(result, str) else "restored")
+
+
 # ------------------------------------------------------------------------------ the corpus
 
 def corpus_files(suffix: str) -> list[Path]:
@@ -788,3 +1055,28 @@ def test_every_settings_file_of_the_corpus_loads(tmp_path):
     folder.mkdir()
     for path in files:
         check_settings(folder / "settings.json", path.read_bytes())
+
+
+BACKUP_CORPUS = sorted((CORPUS / "backup").iterdir())
+
+
+def test_the_backup_corpus_is_what_its_script_writes_and_small():
+    written = corpus.backup_files()
+    assert {p.name for p in BACKUP_CORPUS} == set(written) and len(written) >= 15
+    for path in BACKUP_CORPUS:
+        data = written[path.name]
+        assert len(data) < corpus.MAX_BACKUP_BYTES, path.name
+        # Bytes 96-99 of a SQLite file are the version of SQLite that wrote it; the rest must match.
+        on_disk = path.read_bytes()
+        assert (on_disk[:96], on_disk[100:]) == (data[:96], data[100:]), path.name
+
+
+@pytest.mark.parametrize("original", BACKUP_CORPUS, ids=lambda p: p.name)
+def test_every_backup_of_the_corpus_is_refused_and_restores_nothing(backup_world, tmp_path, original):
+    backup = tmp_path / "in" / original.name
+    backup.parent.mkdir()
+    shutil.copyfile(original, backup)
+    with pytest.raises(InputError) as refused:
+        validate_backup(backup)
+    check_refusal(refused.value, backup)
+    assert isinstance(check_restore(backup_world, fresh_database(backup_world, tmp_path / "db"), backup), str)

@@ -5,9 +5,9 @@ Run it from the repository's root after changing it, and commit what it writes::
     .venv/bin/python tests/data/fuzz/make_corpus.py
 
 It is deterministic: fixed keys, a fixed hub secret and a seeded random generator, so it writes
-the same files every time (bundles: on the same zlib build). Every file it writes must be refused
-by its parser (a CSV file may also be imported whole, settings files fall back to the defaults),
-and stay under 50 KB.
+the same files every time (bundles: on the same zlib build; backups: on the same SQLite build).
+Every file it writes must be refused by its parser (a CSV file may also be imported whole,
+settings files fall back to the defaults), and stay under 50 KB; the backups, in backup/, under 8 KB.
 
 Each bundle is made for the hub ``HUB`` by the device ``DEVICE`` (both fixed below); the tests set
 up a hub and a device with exactly these keys, so a bundle that survives its damage would reach
@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 import random
+import sqlite3
 import struct
 import zlib
 from pathlib import Path
@@ -220,6 +221,100 @@ def settings_files() -> dict[str, bytes]:
     }
 
 
+BACKUPS = HERE / "backup"
+MAX_BACKUP_BYTES = 8_000
+#: SQLite's smallest page, so that a whole database is a few KB.
+PAGE = 512
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+#: The tables by which a backup is recognised as CoachDesk's, as CoachDesk's migrations make them
+#: (fewer columns), with a few rows: a small stand-in for a real backup, to damage.
+COACHDESK_SHAPED = """
+CREATE TABLE alembic_version (
+    version_num VARCHAR(32) NOT NULL,
+    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+CREATE TABLE sync_site (
+    idx INTEGER NOT NULL, site_id BLOB NOT NULL, name VARCHAR(200) NOT NULL,
+    CONSTRAINT pk_sync_site PRIMARY KEY (idx), CONSTRAINT uq_sync_site_site_id UNIQUE (site_id));
+CREATE TABLE sync_state (
+    id INTEGER NOT NULL, local_site_idx INTEGER NOT NULL, db_version BIGINT NOT NULL,
+    CONSTRAINT pk_sync_state PRIMARY KEY (id),
+    CONSTRAINT fk_sync_state_local_site_idx_sync_site FOREIGN KEY(local_site_idx) REFERENCES sync_site (idx));
+CREATE TABLE mentee (
+    kind VARCHAR(12) NOT NULL, name VARCHAR(200) NOT NULL, region VARCHAR(100) NOT NULL, id BLOB NOT NULL,
+    CONSTRAINT pk_mentee PRIMARY KEY (id));
+CREATE INDEX ix_mentee_name ON mentee (name);
+INSERT INTO sync_site VALUES (1, x'00112233445566778899aabbccddeeff', 'laptop');
+"""
+
+
+def sqlite_file(script: str) -> bytes:
+    """The file of a database that ``script`` makes, in pages of ``PAGE`` bytes."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.execute(f"PRAGMA page_size = {PAGE}")
+        connection.executescript(script)
+        return connection.serialize()
+    finally:
+        connection.close()
+
+
+def coachdesk_shaped(version: str | None = "0007", local_site: int = 1) -> bytes:
+    """A small database with CoachDesk's tables, schema ``version`` (None: no version row)."""
+    mentees = "".join(f"INSERT INTO mentee VALUES ('person', 'Mentee {n:02d} Bello', 'West Africa', "
+                      f"x'{n:032x}');\n" for n in range(8))
+    version_row = "" if version is None else f"INSERT INTO alembic_version VALUES ('{version}');\n"
+    return sqlite_file(f"{COACHDESK_SHAPED}{version_row}INSERT INTO sync_state VALUES (1, {local_site}, 0);\n"
+                       f"{mentees}")
+
+
+def header_field(data: bytes, offset: int, value: int, size: int) -> bytes:
+    """``data`` with the big-endian field of SQLite's 100-byte header at ``offset`` set to ``value``."""
+    return data[:offset] + value.to_bytes(size, "big") + data[offset + size:]
+
+
+def zero_page(data: bytes, page: int) -> bytes:
+    """``data`` with its page ``page`` (from 1) all zeros."""
+    start = (page - 1) * PAGE
+    return data[:start] + bytes(PAGE) + data[start + PAGE:]
+
+
+def backup_files() -> dict[str, bytes]:
+    """Backups to restore, in backup/: each must be refused, with a sentence naming the file. (Named
+    .backup: a restore takes any name, and .gitignore leaves out *.sqlite.)"""
+    rng = random.Random(11)
+    good = coachdesk_shaped()
+    pages = len(good) // PAGE
+    name_at = good.find(b"Mentee 07 Bello")  # in the table's row (the index comes later in the file)
+    assert name_at > 0
+    return {
+        "empty.backup": b"",
+        "random.backup": rng.randbytes(2048),
+        "magic-then-random.backup": SQLITE_MAGIC + rng.randbytes(2032),
+        "csv-renamed.backup": b"id,name\n,Aisha Bello\n",
+        "magic-only.backup": SQLITE_MAGIC,
+        "truncated-in-header.backup": good[:60],
+        "header-only.backup": good[:100],
+        "first-page-only.backup": good[:PAGE],
+        "truncated-by-one-page.backup": good[:-PAGE],
+        "truncated-mid-page.backup": good[: (pages // 2) * PAGE + 100],
+        "all-zeros.backup": bytes(len(good)),
+        "zero-first-page.backup": zero_page(good, 1),
+        "zero-page.backup": zero_page(good, 2),
+        "zero-last-page.backup": zero_page(good, pages),
+        "swapped-pages.backup": good[:PAGE] + good[2 * PAGE:3 * PAGE] + good[PAGE:2 * PAGE] + good[3 * PAGE:],
+        "bitflip-in-row.backup": flip(good, name_at + 7, 1),
+        "page-size-not-a-power-of-two.backup": header_field(good, 16, 1000, 2),
+        "page-size-wrong.backup": header_field(good, 16, 1024, 2),
+        "read-version-newer.backup": header_field(good, 19, 3, 1),
+        "not-coachdesk.backup": sqlite_file("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\n"
+                                            "INSERT INTO notes (body) VALUES ('shopping list');"),
+        "no-version-row.backup": coachdesk_shaped(version=None),
+        "newer-revision.backup": coachdesk_shaped(version="9999"),
+        "dangling-foreign-key.backup": coachdesk_shaped(local_site=7),
+    }
+
+
 def corpus() -> dict[str, bytes]:
     return bundles() | invitations() | csv_files() | settings_files()
 
@@ -229,6 +324,11 @@ def main() -> None:
         assert len(data) < MAX_BYTES, name
         (HERE / name).write_bytes(data)
         print(f"{len(data):6d}  {name}")
+    BACKUPS.mkdir(exist_ok=True)
+    for name, data in sorted(backup_files().items()):
+        assert len(data) < MAX_BACKUP_BYTES, name
+        (BACKUPS / name).write_bytes(data)
+        print(f"{len(data):6d}  backup/{name}")
 
 
 if __name__ == "__main__":
