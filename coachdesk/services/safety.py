@@ -13,7 +13,7 @@ from coachdesk.errors import InputError, os_reason
 from coachdesk.i18n import _
 from coachdesk.store.backup import backup_before, backups, check_file, copy_database, rotate
 from coachdesk.store.cipher import FileKey, connect, database_errors, export, is_encrypted
-from coachdesk.store.migrate import head_revision
+from coachdesk.store.migrate import head_revision, known_revisions
 
 
 def _database_file(db_path: Path | None) -> Path:
@@ -77,15 +77,53 @@ def validate_backup(path: Path, key: FileKey | None = None) -> str:
     if problems == ["not a database"]:
         raise InputError(_("{file} is not a CoachDesk backup.").format(file=path.name))
     if problems:
+        problem = " ".join(problems[0].split()).replace("*** in database main *** ", "")
         raise InputError(_("{file} is damaged ({problem}); choose another backup.").format(
-            file=path.name, problem=problems[0]))
+            file=path.name, problem=problem))
+    if key is None and not _versions_readable(path):
+        raise InputError(_("{file} is damaged (its header asks for a file format CoachDesk cannot write); "
+                           "choose another backup.").format(file=path.name))
     revision = _schema(path, key)
     if revision is None:
         raise InputError(_("{file} is a database, but not a CoachDesk one.").format(file=path.name))
-    if revision > head_revision():
-        raise InputError(_("{file} comes from a newer CoachDesk; update CoachDesk to restore it.").format(
-            file=path.name))
+    if revision not in known_revisions():
+        if revision > head_revision():
+            raise InputError(_("{file} comes from a newer CoachDesk; update CoachDesk to restore it.").format(
+                file=path.name))
+        raise InputError(_("{file} is a database, but not a CoachDesk one.").format(file=path.name))
     return revision
+
+
+def _versions_readable(path: Path) -> bool:
+    """SQLite's file format write and read versions (header bytes 18 and 19): 1 (rollback) or 2 (WAL)."""
+    with path.open("rb") as handle:
+        handle.seek(18)
+        versions = handle.read(2)
+    return len(versions) == 2 and versions[0] in (1, 2) and versions[1] in (1, 2)
+
+
+def _try_open(path: Path, key: FileKey | None) -> None:
+    """Open a copy as CoachDesk would (migrations, identity) and read every row of every table: the
+    check a backup passes before it takes the database's place. Raises what opening raises."""
+    from coachdesk.store.database import Database, _ensure_identity
+    from coachdesk.store.engine import make_engine
+    from coachdesk.store.migrate import upgrade_to_head
+
+    engine = make_engine(path, key)
+    try:
+        upgrade_to_head(engine, None, key)
+        _ensure_identity(Database(engine, path))
+        with engine.connect() as connection:
+            tables = [r[0] for r in connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")]
+            for table in tables:
+                rows = connection.exec_driver_sql(f'SELECT * FROM "{table}"')
+                while rows.fetchmany(2000):  # every value decoded: text that is not UTF-8 shows here
+                    pass
+            if connection.exec_driver_sql("PRAGMA integrity_check").scalar() != "ok":
+                raise InputError("integrity")
+    finally:
+        engine.dispose()
 
 
 def backup_dir_copy(database: Path) -> Path:
@@ -121,30 +159,50 @@ def restore(database: Path, backup: Path, key: FileKey | None = None,
     line does; the app restores before it opens one).
     """
     validate_backup(backup, key)
-    previous = None
-    if database.exists():
-        try:
-            previous = backup_before(database, "before-restore", key=database_key)
-        except database_errors():  # too damaged to copy page by page: keep its bytes as they are
-            previous = backup_dir_copy(database)
-    temp = database.with_name(f".{database.name}.restore")
-    temp.unlink(missing_ok=True)
+    import tempfile
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from coachdesk.errors import CoachDeskError
+
+    database.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{database.name}.restore-", dir=database.parent))
     try:
-        if key is None and database_key is not None:
-            export(backup, None, temp, database_key)
-        else:
-            shutil.copyfile(backup, temp)
-        with temp.open("rb") as handle:
+        # A copy page by page (a backup left in WAL mode brings its log along), encrypted on the way
+        # when a plain backup replaces a protected database, then opened and read whole before the swap.
+        trial = work / database.name
+        trial_key = key
+        try:
+            copy_database(backup, trial, key)
+            if key is None and database_key is not None:
+                encrypted = work / f"encrypted-{database.name}"
+                export(trial, None, encrypted, database_key)
+                os.replace(encrypted, trial)
+                trial_key = database_key
+            _try_open(trial, trial_key)
+        except OSError:
+            raise
+        except (CoachDeskError, SQLAlchemyError, *database_errors()):
+            raise InputError(_("{file} is damaged or is not a CoachDesk backup, so nothing was restored; choose "
+                               "another backup.").format(file=backup.name)) from None
+        with trial.open("rb") as handle:
             os.fsync(handle.fileno())
+        previous = None
+        if database.exists():
+            try:
+                previous = backup_before(database, "before-restore", key=database_key)
+            except database_errors():  # too damaged to copy page by page: keep its bytes as they are
+                previous = backup_dir_copy(database)
         for suffix in ("-wal", "-shm"):  # the old database's journal must not replay over the restored one
             Path(f"{database}{suffix}").unlink(missing_ok=True)
-        os.replace(temp, database)
+        os.replace(trial, database)
         fsync_directory(database.parent)
         damage_marker(database).unlink(missing_ok=True)
     except OSError as error:
-        temp.unlink(missing_ok=True)
         raise InputError(_("{file} could not be restored: {reason}.").format(
             file=backup.name, reason=os_reason(error))) from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return Restored(database, previous)
 
 

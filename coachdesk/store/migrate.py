@@ -59,6 +59,11 @@ def alembic_config() -> Config:
     return config
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this CoachDesk has a migration for."""
+    return {p.name.split("_", 1)[0] for p in (migrations_dir() / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")}
+
+
 def head_revision() -> str:
     """The newest schema revision, by the house rule that a revision id is its file's
     ``NNNN`` prefix and each revision follows the one before (a test checks it against
