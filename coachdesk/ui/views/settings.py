@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk.i18n import _, language_name, ngettext
+from coachdesk.i18n import _, language_name, ngettext, pgettext
 from coachdesk.model import CoachRole
 from coachdesk.paths import data_dir
 from coachdesk.services import vocabulary
@@ -94,7 +94,7 @@ class SettingsPage(QWidget):
         self.lock_now_button.setToolTip(_("Ctrl+Shift+L"))
         self.lock_after = QSpinBox()
         self.lock_after.setRange(0, 240)
-        self.lock_after.setSpecialValueText(_("Never"))
+        self.lock_after.setSpecialValueText(pgettext("lock after", "Never"))
         self.lock_after.setValue(max(0, min(240, settings.lock_after_minutes)))
         self.lock_after.setAccessibleName(_("Minutes without use before CoachDesk locks"))
         self.save_button = QPushButton(_("&Save"))
