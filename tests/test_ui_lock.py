@@ -234,3 +234,41 @@ def test_the_lock_minutes_are_saved(qtbot, ui_context):
     assert page.lock_after.text() == "Never"
     page.save()
     assert load_settings().lock_after_minutes == 0 and ui_context.settings.lock_after_minutes == 0
+
+
+PROBE = """
+import subprocess, sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+from coachdesk.ui.lock import Locker
+
+app = QApplication([])
+window = QLabel("Imani Wekesa")
+window.show()
+locker = Locker(lambda: window, Path(sys.argv[1]), minutes=lambda: 15, protected=lambda: True)
+QTimer.singleShot(300, lambda: subprocess.run(
+    ["dbus-send", "--session", "--type=signal", "/org/freedesktop/ScreenSaver",
+     "org.freedesktop.ScreenSaver.ActiveChanged", "boolean:true"], check=True))
+QTimer.singleShot(3000, app.quit)
+app.exec()
+print("locked" if locker.locked else "open")
+"""
+
+
+def test_the_desktop_locking_the_screen_locks_the_app(tmp_path, protected):
+    """The screen saver's ActiveChanged signal on a real (private) D-Bus session bus locks the app; quitting
+    the app while it is locked is never refused."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if not (shutil.which("dbus-run-session") and shutil.which("dbus-send")):
+        pytest.skip("needs dbus-run-session and dbus-send (Debian package dbus) to start a private session bus")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(["dbus-run-session", "--", sys.executable, "-c", PROBE, str(protected)],
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "locked"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -101,6 +101,13 @@ class UnlockDialog(QDialog):
         # Escape or the window's close button: when locked, the app stays locked (only Quit leaves).
         if not self.locked:
             super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.locked and event.spontaneous():  # the person: stay locked
+            event.ignore()
+            return
+        self.locked = False  # the application or the session is closing: never stand in its way
+        super().closeEvent(event)
 
     def check(self) -> None:
         text = self.field.text()
