@@ -741,7 +741,8 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_part_file(tmp_path):
     with pytest.raises(InputError) as refused:
         write_table(target, ["id", "name"], rows())
 
-    assert str(refused.value) == f"{target} could not be written: No space left on device. Nothing was written."
+    assert str(refused.value) == (f"{target} could not be written: the disk is full; free some space, or choose "
+                                  "another disk, and try again. Nothing was written.")
     assert target.read_bytes() == b"the old export\r\n"
     assert os.listdir(tmp_path) == ["mentees.csv"]
 
