@@ -50,13 +50,8 @@ def bench_demo(quick: bool) -> Result:
                   f"{rows:,} rows, {rows / seconds:,.0f} rows/s, one run")
 
 
-def bench_csv_import(quick: bool) -> Result:
-    from coachdesk.services.spreadsheets import import_csv
-    from coachdesk.services.workspace import open_workspace
-
-    count = 1_000 if quick else 10_000
-    folder = _scratch()
-    path = folder / "mentees.csv"
+def write_mentee_csv(path: Path, count: int) -> Path:
+    """A spreadsheet of ``count`` new mentees, the same for every run."""
     rng = random.Random(5)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -64,6 +59,16 @@ def bench_csv_import(quick: bool) -> Result:
         for i in range(count):
             writer.writerow(["", f"Mentee {i}", rng.choice(("person", "group", "organization")),
                              f"Community {i % 20}", rng.choice(("ar", "hi; en", "pt")), "assessment", "2026-01-15"])
+    return path
+
+
+def bench_csv_import(quick: bool) -> Result:
+    from coachdesk.services.spreadsheets import import_csv
+    from coachdesk.services.workspace import open_workspace
+
+    count = 1_000 if quick else 10_000
+    folder = _scratch()
+    path = write_mentee_csv(folder / "mentees.csv", count)
     samples = []
     for run in range(3):
         db = open_workspace(folder / f"csv{run}.sqlite")
@@ -76,17 +81,22 @@ def bench_csv_import(quick: bool) -> Result:
                   f"{count / seconds:,.0f} rows/s, median of 3")
 
 
-def bench_search(quick: bool) -> Result:
-    from sqlalchemy import text
+SEARCH_QUERIES = ["editathon", "volunteers first", "प्रशिक्षण", "ورشة", "grant rep", "ref12345", "univ",
+                  "journalists"]
+_SEARCH_DATABASES: dict[int, Path] = {}
 
+
+def search_database(count: int) -> Path:
+    """A database of ``count`` coaching sessions with varied notes in four scripts, built once per run."""
+    if count in _SEARCH_DATABASES:
+        return _SEARCH_DATABASES[count]
     from coachdesk.model import CoachingSession
     from coachdesk.services.demo import ASSETS, GAPS, NEXT_STEPS, ONE_TO_ONE_NOTES
     from coachdesk.services.workspace import open_workspace
     from coachdesk.store.changes import insert_rows
-    from coachdesk.store.search import search
 
-    count = 20_000 if quick else 200_000
-    db = open_workspace(_scratch() / "search.sqlite")
+    path = _scratch() / "search.sqlite"
+    db = open_workspace(path)
     rng = random.Random(7)
     start = datetime(2025, 1, 1, 9)
     words = [w for phrase in ASSETS + GAPS for w in phrase.split()] + ["editathon", "प्रशिक्षण", "ورشة", "oficina"]
@@ -100,12 +110,24 @@ def bench_search(quick: bool) -> Result:
                      "next_steps": rng.choice(NEXT_STEPS), "private_notes": ""})
     with db.write() as session:
         insert_rows(session, CoachingSession, rows)
-    queries = ["editathon", "volunteers first", "प्रशिक्षण", "ورشة", "grant rep", "ref12345", "univ", "journalists"]
+    db.close()
+    _SEARCH_DATABASES[count] = path
+    return path
+
+
+def bench_search(quick: bool) -> Result:
+    from sqlalchemy import text
+
+    from coachdesk.services.workspace import open_workspace
+    from coachdesk.store.search import search
+
+    count = 20_000 if quick else 200_000
+    db = open_workspace(search_database(count))
     samples = []
     with db.engine.connect() as connection:
         connection.execute(text("SELECT 1"))
         for _ in range(5):
-            for query in queries:
+            for query in SEARCH_QUERIES:
                 began = time.perf_counter()
                 search(connection, query, limit=50)
                 samples.append(time.perf_counter() - began)
@@ -140,8 +162,6 @@ def _sync_records(count: int) -> list[dict]:
 
 
 def bench_merge(quick: bool) -> Result:
-    import sqlite3
-
     from coachdesk.store.database import open_database
     from coachdesk.sync.merge import merge_records
 
@@ -159,32 +179,42 @@ def bench_merge(quick: bool) -> Result:
         # The baseline: the same rows, plain INSERTs with sqlite3 executemany into the same schema.
         target = folder / f"raw{run}.sqlite"
         open_database(target)[0].close()
-        connection = sqlite3.connect(target)
-        connection.execute("PRAGMA foreign_keys = OFF")
-        rows: dict[str, dict[str, dict]] = {}
-        for record in records:
-            if not record["c"].startswith("__"):
-                rows.setdefault(record["t"], {}).setdefault(record["id"], {})[record["c"]] = record["v"]
-        from coachdesk.model import private_columns, synced_classes
-
-        private = {cls.__tablename__: private_columns(cls) for cls in synced_classes()}
-        for table, by_id in rows.items():  # private columns never travel; the receiver fills their defaults
-            for row in by_id.values():
-                row.update(dict.fromkeys(private.get(table, ()), ""))
-        began = time.perf_counter()
-        with connection:
-            for table, by_id in rows.items():
-                columns = sorted({c for row in by_id.values() for c in row})
-                sql = (f"INSERT INTO {table} (id, {', '.join(columns)}) "
-                       f"VALUES (?, {', '.join('?' * len(columns))})")
-                connection.executemany(sql, [
-                    (bytes.fromhex(rid), *[_raw(row.get(c)) for c in columns]) for rid, row in by_id.items()])
-        raw.append(time.perf_counter() - began)
-        connection.close()
+        raw.append(raw_insert(target, records))
     ratio = statistics.median(merged) / statistics.median(raw)
     return Result(f"merge a bundle of {len(records):,} field changes", f"{ratio:.1f} × executemany",
                   "≤ 3 × executemany", "ok" if ratio <= 3 else "MISS",
                   f"median of 3: merge {statistics.median(merged):.2f} s, raw {statistics.median(raw):.2f} s")
+
+
+def raw_insert(target: Path, records: list[dict], key: object = None) -> float:
+    """Seconds to insert the rows ``records`` make into the empty CoachDesk database ``target`` with plain
+    INSERTs and ``executemany``: sqlite3's, or SQLCipher's for a file encrypted with ``key``."""
+    import sqlite3
+
+    from coachdesk.model import private_columns, synced_classes
+    from coachdesk.store.cipher import connect
+
+    connection = connect(target, key) if key is not None else sqlite3.connect(target)
+    connection.execute("PRAGMA foreign_keys = OFF")
+    rows: dict[str, dict[str, dict]] = {}
+    for record in records:
+        if not record["c"].startswith("__"):
+            rows.setdefault(record["t"], {}).setdefault(record["id"], {})[record["c"]] = record["v"]
+    private = {cls.__tablename__: private_columns(cls) for cls in synced_classes()}
+    for table, by_id in rows.items():  # private columns never travel; the receiver fills their defaults
+        for row in by_id.values():
+            row.update(dict.fromkeys(private.get(table, ()), ""))
+    began = time.perf_counter()
+    with connection:
+        for table, by_id in rows.items():
+            columns = sorted({c for row in by_id.values() for c in row})
+            sql = (f"INSERT INTO {table} (id, {', '.join(columns)}) "
+                   f"VALUES (?, {', '.join('?' * len(columns))})")
+            connection.executemany(sql, [
+                (bytes.fromhex(rid), *[_raw(row.get(c)) for c in columns]) for rid, row in by_id.items()])
+    seconds = time.perf_counter() - began
+    connection.close()
+    return seconds
 
 
 def _raw(value: object) -> object:
@@ -343,8 +373,8 @@ def demo_database(mentees: int) -> Path:
     return _DEMO_DATABASES[mentees]
 
 
-def _child(*args: str) -> str:
-    env = os.environ | {"QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+def _child(*args: str, env_extra: dict[str, str] | None = None) -> str:
+    env = os.environ | {"QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")} | (env_extra or {})
     args = args[:1] if args[0] == "bare" else args
     done = subprocess.run([sys.executable, "-m", "bench.startup_probe", *args], capture_output=True, text=True,
                           env=env, cwd=Path(__file__).resolve().parents[1], check=True, timeout=300)
@@ -435,6 +465,24 @@ ROWS: dict[str, Callable[[bool], Result]] = {
     "hub": bench_hub,
     "hub-pg": bench_hub_postgres,
 }
+
+
+# The cost of encryption at rest on the device's rows: each runs in bench/encryption.py, after the rest.
+ENCRYPTION_ROWS = {"enc-demo": "bench_demo", "enc-csv": "bench_csv", "enc-search": "bench_search",
+                   "enc-startup": "bench_startup", "enc-filter": "bench_filter", "enc-memory": "bench_memory",
+                   "enc-merge": "bench_merge", "enc-handout": "bench_handout"}
+
+
+def _encryption_row(name: str) -> Callable[[bool], Result]:
+    def run(quick: bool) -> Result:
+        from bench import encryption
+
+        return getattr(encryption, name)(quick)
+
+    return run
+
+
+ROWS.update({key: _encryption_row(name) for key, name in ENCRYPTION_ROWS.items()})
 
 
 def run_rows(names: list[str], quick: bool) -> list[Result]:
