@@ -253,8 +253,10 @@ def passphrase_at_start(parent: QWidget, path: Path) -> Secret | None:
 
     if is_encrypted(path):
         given = os.environ.get("COACHDESK_PASSPHRASE", "")
-        if given and opens_with(path, Secret(given).key_for(path)):
-            return Secret(given)
+        if given:
+            secret = Secret(given)
+            if opens_with(path, secret.key_for(path)):
+                return secret  # its key, derived once, is kept for the rest of the start
         secret = ask_unlock(parent, path)
         if secret is None:
             raise Quit()
