@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
                         help=_("the language of the app and of these messages, for this run (e.g. ar, hi, pt_BR)"))
     parser.add_argument("--db", metavar=_("PATH"), type=Path,
                         help=_("database file to use (default: {path})").format(path=default_database()))
+    # For build scripts: start the app on a throwaway database, check it comes up, quit (coachdesk/ui/smoke.py).
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
 
     demo = commands.add_parser("demo", help=_("fill the database with realistic demo data"),
@@ -613,6 +615,10 @@ def _clear_progress() -> None:
 
 
 def _launch(args: argparse.Namespace) -> int:
+    if args.smoke_test:
+        from coachdesk.ui.smoke import run_smoke_test
+
+        return run_smoke_test(language=args.ui_lang)
     from coachdesk.ui.app import run_app
 
     return run_app(args.db, language=args.ui_lang)
