@@ -53,3 +53,12 @@ def migrations_dir() -> Path:
 
 def catalogs_dir() -> Path:
     return _shipped("i18n_catalogs", "i18n")
+
+
+def docs_dir() -> Path:
+    """The user guide and the screenshots it shows: ``docs/`` in a checkout, ``coachdesk/docs`` installed."""
+    return _shipped("docs", "docs")
+
+
+def user_guide() -> Path:
+    return docs_dir() / "user-guide.md"

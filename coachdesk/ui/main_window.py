@@ -10,8 +10,10 @@ import importlib
 import uuid
 from dataclasses import dataclass
 
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(_("Opening the database…"))
         self.navigation.setEnabled(False)
         self.resize(1100, 700)
+        self._build_menus()
 
     def attach(self, context: UiContext) -> None:
         """Connect the opened database: search, pages, navigation and shortcuts; show Today."""
@@ -205,6 +208,56 @@ class MainWindow(QMainWindow):
         wizard = AssessmentWizard(self.context, mentee_id, self)
         wizard.open()
         return wizard
+
+    # -- help
+
+    def _build_menus(self) -> None:
+        """The menu bar: Help, with the user guide (F1) and the About box; both work before the database opens."""
+        menu = self.menuBar().addMenu(_("&Help"))
+        menu.setObjectName("help_menu")
+        guide = menu.addAction(_("CoachDesk &Help"))
+        guide.setObjectName("help_guide_action")
+        guide.setShortcuts(list(dict.fromkeys(
+            [QKeySequence("F1"), *QKeySequence.keyBindings(QKeySequence.StandardKey.HelpContents)])))
+        guide.triggered.connect(lambda: self.show_help())
+        keys = menu.addAction(_("&Keyboard shortcuts"))
+        keys.setObjectName("help_shortcuts_action")
+        keys.triggered.connect(self.show_shortcuts)
+        menu.addSeparator()
+        about = menu.addAction(_("&About CoachDesk"))
+        about.setObjectName("help_about_action")
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self.show_about)
+        about_qt = menu.addAction(_("About &Qt"))
+        about_qt.setMenuRole(QAction.MenuRole.AboutQtRole)
+        about_qt.triggered.connect(QApplication.aboutQt)
+
+    def show_help(self, topic: str = "") -> QWidget:
+        """The user guide's window (one per main window), at the heading ``topic`` if given."""
+        from coachdesk.ui.help import HelpWindow
+
+        window = self.findChild(HelpWindow, "help_window")
+        if window is None:
+            window = HelpWindow(self)
+        if topic:
+            window.show_topic(topic)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def show_shortcuts(self) -> QWidget:
+        from coachdesk.ui.help import SHORTCUTS_TOPIC
+
+        return self.show_help(SHORTCUTS_TOPIC)
+
+    def show_about(self) -> QWidget:
+        from coachdesk.ui.help import AboutDialog
+
+        dialog = AboutDialog(self.context.db.path if self.context else None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # -- status and closing
 
