@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PACKAGE_STAMP := $(VENV)/.installed-package
 
-.PHONY: run test bench lint pot catalogs screenshots samples fonts clean
+.PHONY: run test bench lint pot catalogs screenshots samples fonts package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,21 @@ screenshots: catalogs
 pot: $(STAMP)
 	$(BIN)/pybabel extract -F i18n/babel.cfg -k N_ -k pgettext:1c,2 --no-location --sort-output \
 		--project=CoachDesk -o i18n/coachdesk.pot coachdesk
+
+## A one-folder build of the app in dist/coachdesk/ and its tarball (PyInstaller; see packaging/README.md).
+package: $(PACKAGE_STAMP)
+	rm -rf dist/coachdesk build/pyinstaller
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/coachdesk.spec
+	cp packaging/org.coachdesk.CoachDesk.desktop dist/coachdesk/
+	@version=$$($(BIN)/python -c 'import coachdesk; print(coachdesk.__version__)'); \
+	system=$$(uname -s | tr '[:upper:]' '[:lower:]'); \
+	tarball=dist/coachdesk-$$version-$$system-$$(uname -m).tar.gz; \
+	tar -C dist -czf "$$tarball" coachdesk && \
+	echo "dist/coachdesk/ and $$tarball ($$(du -sh dist/coachdesk | cut -f1) unpacked)"
+
+$(PACKAGE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[package]'
+	touch $(PACKAGE_STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
