@@ -33,6 +33,8 @@ class Settings:
     lock_after_minutes: int = 15
     #: A synced cloud folder or network share shared with the hub; empty: no folder is watched.
     watched_folder: str = ""
+    #: The sample database is open instead of the person's own until they remove it.
+    exploring_sample: bool = False
 
     def effective_device_name(self) -> str:
         import socket

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -258,6 +259,25 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    # -- sample data
+
+    def show_sample_banner(self, remove: Callable[[], None]) -> QWidget:
+        """A bar across the whole window, above the sidebar and the pages, while sample data is open."""
+        from coachdesk.ui.widgets.sample_banner import SampleBanner
+
+        banner = SampleBanner()
+        banner.remove_button.clicked.connect(remove)
+        body = self.takeCentralWidget()
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(banner)
+        layout.addWidget(body, 1)
+        self.setCentralWidget(holder)
+        self.sample_banner = banner
+        return banner
 
     # -- status and closing
 
