@@ -1,12 +1,32 @@
-"""Wheel build step: compile the translation catalogs (.po → .mo) into the package."""
+"""Wheel build step: compile the translation catalogs (.po → .mo) into the package, and bring in the
+user guide with the screenshots it shows, so Help works offline from an installed wheel."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+
+#: An image in Markdown: ![alt](path), the path without spaces.
+IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def guide_files(docs: Path) -> list[Path]:
+    """The user guide and every local image it shows; an image the guide names but lacks stops the build."""
+    guide = docs / "user-guide.md"
+    files = [guide]
+    for link in IMAGE_LINK.findall(guide.read_text(encoding="utf-8")):
+        if "://" in link:
+            continue
+        image = docs / link
+        if not image.is_file():
+            raise FileNotFoundError(f"the user guide shows {link}, which is not in {docs}")
+        files.append(image)
+    return files
 
 
 class CompileCatalogs(BuildHookInterface):
@@ -26,3 +46,6 @@ class CompileCatalogs(BuildHookInterface):
             with mo.open("wb") as handle:
                 write_mo(handle, catalog)
             build_data["force_include"][str(mo)] = f"coachdesk/i18n_catalogs/{language}/LC_MESSAGES/coachdesk.mo"
+        docs = Path(self.root, "docs")
+        for file in guide_files(docs):
+            build_data["force_include"][str(file)] = f"coachdesk/docs/{file.relative_to(docs).as_posix()}"

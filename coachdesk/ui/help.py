@@ -12,15 +12,18 @@ import re
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, qVersion
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, QUrl, qVersion
 from PySide6.QtGui import (
     QDesktopServices,
     QFont,
     QGuiApplication,
-    QImageReader,
+    QImage,
     QKeySequence,
+    QPainter,
+    QPalette,
     QResizeEvent,
     QShortcut,
+    QShowEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -74,6 +77,10 @@ class HelpWindow(QWidget):
         self.setWindowTitle(_("CoachDesk Help"))
         self.guide = guide or user_guide()
         self.anchors: dict[str, int] = {}  # heading anchor → position of its block
+        self._back: list[int] = []  # where the reader was before each jump (scroll positions)
+        self._forward: list[int] = []
+        self._originals: dict[str, QImage | None] = {}  # image name → the file as shipped
+        self._waiting = ""  # a heading to show once the window is shown
 
         self.contents = QListWidget()
         self.contents.setObjectName("help_contents")
@@ -138,8 +145,8 @@ class HelpWindow(QWidget):
         for keys, slot in ((QKeySequence.StandardKey.Find, self.open_find),
                            (QKeySequence.StandardKey.FindNext, self.find_next),
                            (QKeySequence.StandardKey.FindPrevious, self.find_previous),
-                           (QKeySequence.StandardKey.Back, self.browser.backward),
-                           (QKeySequence.StandardKey.Forward, self.browser.forward),
+                           (QKeySequence.StandardKey.Back, self.back),
+                           (QKeySequence.StandardKey.Forward, self.forward),
                            (QKeySequence(Qt.Key.Key_Escape), self.escape)):
             QShortcut(QKeySequence(keys), self, slot)
 
@@ -160,14 +167,19 @@ class HelpWindow(QWidget):
             self.browser.setPlainText(_("The user guide is missing from this installation: {file}. Reinstalling "
                                         "CoachDesk brings it back.").format(file=isolated(self.guide)))
             return
-        self.browser.setSource(self.guide_url(), QTextDocument.ResourceType.MarkdownResource)
+        # Loaded once, by hand: setSource would load it again on every jump to a heading, losing the anchors.
+        self.browser.setSearchPaths([str(self.guide.parent)])
+        document.setBaseUrl(self.guide_url())
+        document.setMarkdown(self.guide.read_text(encoding="utf-8"))
         document.setDocumentMargin(14)
         self._mark_headings()
         self._fit_images()
+        self.browser.setTextCursor(QTextCursor(document))  # the guide opens at its top, not at its end
         self.contents.blockSignals(True)
         for level, text, _anchor, _position in self.headings():
             if level == 2:
                 self.contents.addItem(text)
+        self.contents.setCurrentRow(0)
         self.contents.blockSignals(False)
 
     def headings(self) -> list[tuple[int, str, str, int]]:
@@ -225,9 +237,13 @@ class HelpWindow(QWidget):
         return found
 
     def _fit_images(self) -> None:
-        """Screenshots at their own size, or narrower to fit the window; never wider than the page."""
+        """Screenshots at their own size, or narrower to fit the window (scaled smoothly, framed so they
+        do not pass for the real window); never wider than the page."""
         document = self.browser.document()
         room = max(200, self.browser.viewport().width() - 2 * int(document.documentMargin()) - 8)
+        ratio = self.devicePixelRatioF()
+        bar = self.browser.verticalScrollBar()
+        reading = self.browser.cursorForPosition(QPoint(0, 0)).block() if bar.value() else None
         cursor = QTextCursor(document)
         cursor.beginEditBlock()
         block = document.begin()
@@ -236,37 +252,81 @@ class HelpWindow(QWidget):
             while not it.atEnd():
                 fragment = it.fragment()
                 image = fragment.charFormat().toImageFormat()
-                if image.isValid() and image.isImageFormat():
-                    size = self._natural_size(image.name())
-                    if size.isValid():
-                        shown = size if size.width() <= room else size.scaled(room, 10**6,
-                                                                              Qt.AspectRatioMode.KeepAspectRatio)
-                        image.setWidth(shown.width())
-                        image.setHeight(shown.height())
-                        cursor.setPosition(fragment.position())
-                        cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
-                        cursor.setCharFormat(image)
+                original = self._original(image.name()) if image.isValid() and image.isImageFormat() else None
+                if original is not None:
+                    shown = original.size()
+                    if shown.width() > room:
+                        shown = shown.scaled(room, 10**6, Qt.AspectRatioMode.KeepAspectRatio)
+                    # The document looks a resource up by its name resolved against the guide's address.
+                    document.addResource(QTextDocument.ResourceType.ImageResource,
+                                         document.baseUrl().resolved(QUrl(image.name())),
+                                         self._framed(original, shown, ratio))
+                    image.setWidth(shown.width())
+                    image.setHeight(shown.height())
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setCharFormat(image)
                 it += 1
             block = block.next()
         cursor.endEditBlock()
+        if reading is not None:  # the pictures changed height: keep the reader at the text they were reading
+            bar.setValue(round(document.documentLayout().blockBoundingRect(reading).top()))
 
-    def _natural_size(self, name: str) -> QSize:
-        url = QUrl(name)
-        path = Path(url.toLocalFile()) if url.isLocalFile() else self.guide.parent / name
-        return QImageReader(str(path)).size()
+    def _original(self, name: str) -> QImage | None:
+        if name not in self._originals:
+            url = QUrl(name)
+            path = Path(url.toLocalFile()) if url.isLocalFile() else self.guide.parent / name
+            image = QImage(str(path))
+            self._originals[name] = None if image.isNull() else image
+        return self._originals[name]
+
+    def _framed(self, original: QImage, shown: QSize, ratio: float) -> QImage:
+        image = original.scaled(shown * ratio, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                Qt.TransformationMode.SmoothTransformation).convertToFormat(QImage.Format.Format_RGB32)
+        painter = QPainter(image)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
+        painter.drawRect(0, 0, image.width() - 1, image.height() - 1)
+        painter.end()
+        image.setDevicePixelRatio(ratio)
+        return image
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_timer.start()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_images()
+        if self._waiting:  # asked for before the window had its size
+            self.browser.scrollToAnchor(self._waiting)
+            self._waiting = ""
+
     # -- moving around
 
     def show_topic(self, anchor: str) -> bool:
-        """Scroll to the heading with ``anchor``; False when the guide has none."""
+        """Scroll to the heading with ``anchor`` (Back returns); False when the guide has none."""
         if anchor not in self.anchors:
             return False
-        self.browser.setSource(self.guide_url(anchor), QTextDocument.ResourceType.MarkdownResource)
+        self._back.append(self._scrolled())
+        self._forward.clear()
+        if self.isVisible():
+            self.browser.scrollToAnchor(anchor)
+        else:
+            self._waiting = anchor
         return True
+
+    def _scrolled(self) -> int:
+        return self.browser.verticalScrollBar().value()
+
+    def back(self) -> None:
+        if self._back:
+            self._forward.append(self._scrolled())
+            self.browser.verticalScrollBar().setValue(self._back.pop())
+
+    def forward(self) -> None:
+        if self._forward:
+            self._back.append(self._scrolled())
+            self.browser.verticalScrollBar().setValue(self._forward.pop())
 
     def follow(self, url: QUrl) -> None:
         """A click on a link: a heading of the guide scrolls there, a web address opens in the browser."""
@@ -402,6 +462,7 @@ class AboutDialog(QDialog):
         layout.addWidget(summary)
         layout.addSpacing(6)
         layout.addLayout(form)
+        layout.addStretch(1)
         layout.addSpacing(6)
         layout.addLayout(buttons)
         self.setMinimumWidth(520)
@@ -410,6 +471,8 @@ class AboutDialog(QDialog):
     def _value(text: str) -> QLabel:
         label = QLabel(isolated(text))
         label.setWordWrap(True)
+        if QGuiApplication.isRightToLeft():  # a Latin path would drift to the far side, away from its caption
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                       | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         return label
