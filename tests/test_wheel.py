@@ -59,3 +59,47 @@ def test_app_installed_from_wheel_migrates_and_loads_reference_data(wheel: Path,
     assert counts["mentees"] == 12
     assert counts["capacities"] == 21
     assert counts["toolbox_methods"] == 10
+
+
+def _fresh_environment_run(venv: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = venv / ("Scripts" if os.name == "nt" else "bin") / args[0]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env |= {"QT_QPA_PLATFORM": "offscreen", "COACHDESK_DATA_DIR": str(cwd / "data")}
+    return subprocess.run([str(command), *args[1:]], cwd=cwd, env=env, capture_output=True, text=True,
+                          check=False, timeout=240)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_wheel_installs_into_a_fresh_environment_and_the_app_starts(wheel: Path, tmp_path: Path):
+    """The wheel, pip-installed into a new virtual environment with its dependencies, starts the app.
+
+    The dependencies come from the package index as pip is configured on this machine (the same way
+    `make` installs them), not from the project's environment: this is what a person installing the
+    wheel gets, so a dependency missing from pyproject.toml fails here. With pip's cache that takes
+    about 10 s here; a cold cache downloads PySide6 and friends once (some 150 MB).
+    """
+    from coachdesk import __version__
+    from coachdesk.ui.main_window import PAGES
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=120)
+    install = _fresh_environment_run(venv, tmp_path, "python", "-m", "pip", "install", "--quiet",
+                                     "--disable-pip-version-check", str(wheel))
+    assert install.returncode == 0, install.stderr[-2000:]
+    where = _fresh_environment_run(venv, tmp_path, "python", "-c", "import coachdesk; print(coachdesk.__file__)")
+    assert where.stdout.strip().startswith(str(venv)), "the app must run from the installed wheel"
+    check = _fresh_environment_run(venv, tmp_path, "python", "-m", "pip", "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+    version = _fresh_environment_run(venv, tmp_path, "coachdesk", "--version")
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip() == f"CoachDesk {__version__}"
+
+    smoke = _fresh_environment_run(venv, tmp_path, "coachdesk", "--smoke-test")
+    assert smoke.returncode == 0, smoke.stderr[-2000:]
+    lines = smoke.stdout.strip().splitlines()
+    assert len(lines) == 1, smoke.stdout
+    assert lines[0].startswith(f"CoachDesk {__version__} started: {len(PAGES)} pages, database ")
+    assert lines[0].endswith("coachdesk.sqlite")
+    assert not (tmp_path / "data" / "coachdesk.sqlite").exists(), "the smoke test works on a throwaway database"

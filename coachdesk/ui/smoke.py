@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 #: The whole run, start to quit; a build that needs longer is broken for a person too.
 TIMEOUT_SECONDS = 20.0
 EXIT_FAILED = 1
+#: Set to a .png path to keep a picture of the window as the run left it (to look at a build's rendering).
+SCREENSHOT_ENV = "COACHDESK_SMOKE_SCREENSHOT"
 #: The arabic handout's subject: any capacity or method key of the shipped toolbox does.
 HANDOUT_LANGUAGE = "ar"
 
@@ -211,12 +213,15 @@ class _SmokeRun:
             raise SmokeFailure("the SQLCipher module is plain SQLite: it has no cipher")
 
     def _idle(self) -> bool:
-        assert self.context is not None
-        return self.context.tasks._writer.activeThreadCount() == 0 and \
-            self.context.tasks._others.activeThreadCount() == 0
+        assert self.context is not None and self.window is not None
+        # Today reads again when it is shown once more; its answer arrives through the event loop.
+        return self.context.tasks.wait_idle(0) and not getattr(self.window.page("today"), "_loading", False)
 
     def _quit(self) -> None:
-        assert self.app is not None
+        assert self.app is not None and self.window is not None
+        picture = os.environ.get(SCREENSHOT_ENV)
+        if picture and not self.window.grab().save(picture):
+            raise SmokeFailure(f"the window's picture could not be saved to {picture}")
         self.app.exit(0)
 
     # -- running steps from the event loop
