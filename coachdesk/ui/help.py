@@ -462,10 +462,12 @@ class AboutDialog(QDialog):
         layout.addWidget(summary)
         layout.addSpacing(6)
         layout.addLayout(form)
-        layout.addStretch(1)
         layout.addSpacing(6)
+        layout.addStretch(1)
         layout.addLayout(buttons)
         self.setMinimumWidth(520)
+        width = max(520, self.sizeHint().width())
+        self.resize(width, self.heightForWidth(width))  # as tall as the wrapped text needs, no taller
 
     @staticmethod
     def _value(text: str) -> QLabel:
