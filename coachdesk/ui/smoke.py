@@ -263,7 +263,11 @@ class _SmokeRun:
             self.context.folder_sync.timer.stop()
             self.context.tasks.wait_idle(5000)
         if self.window is not None:
+            from PySide6.QtCore import QCoreApplication, QEvent
+
             self.window.hide()
             self.window.deleteLater()
+            # Gone now, not at some later turn of an event loop (a caller may go on using the application).
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         if self.db is not None:
             self.db.close()
