@@ -6,6 +6,7 @@ import importlib
 import locale
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -17,7 +18,8 @@ from coachdesk import APP_ID, APP_NAME, __version__
 from coachdesk.errors import CoachDeskError
 from coachdesk.i18n import _, current_language, is_language_code, isolated, set_language, text_direction
 from coachdesk.paths import default_database
-from coachdesk.services.settings import Settings, load_settings
+from coachdesk.services.samples import sample_database
+from coachdesk.services.settings import Settings, load_settings, save_settings
 from coachdesk.ui.context import Navigator, UiContext
 from coachdesk.ui.main_window import MainWindow
 from coachdesk.ui.tasks import ChangeBus, TaskRunner
@@ -25,6 +27,7 @@ from coachdesk.ui.tasks import ChangeBus, TaskRunner
 if TYPE_CHECKING:
     from coachdesk.store.cipher import FileKey, Secret
     from coachdesk.store.database import Database
+    from coachdesk.ui.dialogs.welcome import Welcome
 
 #: Which dialog offers back a draft of each kind: "module:Class" with a ``from_draft`` classmethod.
 DRAFT_OPENERS = {
@@ -282,11 +285,210 @@ def offer_passphrase(parent: QWidget) -> Secret | None:
     return dialog.secret if dialog.exec() == ChoosePassphraseDialog.DialogCode.Accepted else None
 
 
+def ask_welcome(parent: QWidget, path: Path, settings: Settings) -> Welcome | None:
+    """The welcome wizard of the very first start (None: closed without finishing).
+
+    Tests answer this without a modal loop."""
+    from coachdesk.ui.dialogs.welcome import WelcomeWizard
+
+    app = QApplication.instance()
+    wizard = WelcomeWizard(settings, path, lambda code: apply_language(app, replace(settings, language=code)),
+                           parent)
+    return wizard.welcome if wizard.exec() == WelcomeWizard.DialogCode.Accepted else None
+
+
+def ask_remove_sample(parent: QWidget) -> bool:
+    """The short confirmation before the sample data goes. Tests answer this without a modal loop."""
+    box = QMessageBox(QMessageBox.Icon.Question, _("Remove the sample data"),
+                      _("Remove the sample data and open your own database? Nothing you did in the sample is "
+                        "kept."), QMessageBox.StandardButton.NoButton, parent)
+    remove = box.addButton(_("Re&move"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(remove)
+    box.exec()
+    return box.clickedButton() is remove
+
+
+def tell(parent: QWidget | None, text: str) -> None:
+    """A sentence that needs only acknowledging. Tests read it instead."""
+    QMessageBox.warning(parent, APP_NAME, text)
+
+
+@dataclass
+class Exploring:
+    """While the sample data is open: the person's own database, and what they chose for it at the
+    first start (kept for this run only; a passphrase is never written down)."""
+
+    own: Path
+    secret: Secret | None = None
+    invitation: Path | None = None
+
+
+def open_at_start(app: QApplication, window: QWidget, path: Path, settings: Settings, *,
+                  named: bool = False) -> tuple[Database, Exploring | None]:
+    """The database this start works on: the sample while the person explores it, else ``path`` —
+    made by the welcome wizard when it does not exist yet. A database ``named`` on the command line
+    is opened whatever the settings say."""
+    from coachdesk.services import samples
+    from coachdesk.services.workspace import open_workspace
+
+    if not named and settings.exploring_sample:
+        sample = samples.sample_database()
+        if sample.exists():
+            return open_workspace(sample, daily_backup=False), Exploring(path)
+        settings.exploring_sample = False  # the sample file went away: start as if it never was
+        try:
+            save_settings(settings)
+        except OSError:
+            pass
+    if not path.exists():
+        welcome = ask_welcome(window, path, settings)
+        apply_language(app, settings)  # the language chosen, or the start's again when the wizard was closed
+        if welcome is None:
+            return open_workspace(path, daily_backup=False), None  # the defaults, no passphrase
+        if welcome.join_error:
+            tell(window, welcome.join_error)
+        if welcome.exploring:
+            return welcome.database, Exploring(path, welcome.secret, welcome.invitation)
+        return welcome.database, None
+    secret = passphrase_at_start(window, path)
+    check_at_start(window, path, secret.key_for(path) if secret and path.exists() else None)
+    return open_workspace(path, daily_backup=False, secret=secret), None
+
+
+def window_for(old: MainWindow, language: str, db: Database, settings: Settings) -> MainWindow:
+    """``old`` (built in ``language``) if it still fits the database and the language, else a new
+    window in its place."""
+    if old.database_name == db.name and language == current_language():
+        return old
+    window = MainWindow(db.name, settings)
+    window.restoreGeometry(old.saveGeometry())
+    window.show()
+    old.hide()
+    old.deleteLater()
+    return window
+
+
+def start_workspace(app: QApplication, window: MainWindow, db: Database, settings: Settings,
+                    exploring: Exploring | None, shells: list[Shell]) -> Shell:
+    """Attach the opened database to ``window``: context, sync, lock, the full check, drafts, and
+    the sample's bar while exploring."""
+    context = build_context(db, settings)
+    shell = Shell(app, context)
+    shell.window = window
+    window.attach(context)
+    shells.append(shell)
+    context.folder_sync.start()
+    if db.path is not None:
+        from coachdesk.ui.lock import Locker
+
+        context.locker = Locker(lambda: shell.window, db.path, minutes=lambda: settings.lock_after_minutes,
+                                protected=lambda: db.secret is not None)
+        if exploring is None:  # the sample is no one's work: no check, no backup
+            check_after_start(window, context, db.path)
+    if exploring is not None:
+        show_exploring(app, shell, settings, exploring, shells)
+    offer_drafts(window, context)
+    return shell
+
+
+def show_exploring(app: QApplication, shell: Shell, settings: Settings, exploring: Exploring,
+                   shells: list[Shell]) -> None:
+    """The sample's bar on the window (again after a change of language rebuilds it), and no team for
+    the sample: sample data is never synced."""
+
+    def mark() -> None:
+        window = shell.window
+        if window is None:
+            return
+        window.show_sample_banner(lambda: remove_sample_data(app, shell, settings, exploring, shells))
+        sync = window.page("sync")
+        join = getattr(sync, "join_button", None)
+        if join is not None:
+            join.setEnabled(False)
+            join.setToolTip(_("Sample data is never synced. Remove it to join your team with your own database."))
+
+    mark()
+    shell.context.navigator.language_changed.connect(lambda _code: mark())  # after the shell's rebuild
+
+
+def retire(shell: Shell) -> None:
+    """Stop everything that works on ``shell``'s database, then close it."""
+    context = shell.context
+    context.folder_sync.timer.stop()
+    context.tasks.wait_idle()
+    locker = context.locker
+    if locker is not None:
+        locker.timer.stop()
+        QApplication.instance().removeEventFilter(locker)
+        context.locker = None
+    context.db.close()
+
+
+def remove_sample_data(app: QApplication, shell: Shell, settings: Settings, exploring: Exploring,
+                       shells: list[Shell]) -> Shell | None:
+    """Close and delete the sample, and open the person's own database in a new window; None when the
+    person changed their mind or their own database did not open (the sample then stays as it was)."""
+    from coachdesk.services import samples
+    from coachdesk.services.drafts import discard_draft, pending_drafts
+    from coachdesk.services.team import join_team
+    from coachdesk.services.workspace import open_workspace
+    from coachdesk.ui.views.page_parts import error_text
+
+    old = shell.window
+    assert old is not None
+    if not ask_remove_sample(old):
+        return None
+    own = exploring.own
+    try:
+        if exploring.secret is not None and not own.exists():
+            secret: Secret | None = exploring.secret
+        else:  # a later run: asked, or offered as at a first start
+            secret = passphrase_at_start(old, own)
+        db = open_workspace(own, daily_backup=False, secret=secret)
+    except Quit:
+        return None
+    except CoachDeskError as error:
+        tell(old, str(error))
+        return None
+    sample = shell.context.db.path
+    retire(shell)
+    problems = []
+    if samples.is_sample(sample):
+        try:
+            samples.remove_sample(sample)
+        except OSError as error:
+            problems.append(error_text(_("The sample data"), error))
+    for draft in pending_drafts():  # drafts of the sample's made-up mentees
+        discard_draft(draft.key)
+    settings.exploring_sample = False
+    try:
+        save_settings(settings)
+    except OSError as error:
+        problems.append(error_text(_("Your settings"), error))
+    if exploring.invitation is not None:
+        try:
+            join_team(db, exploring.invitation)
+        except (CoachDeskError, OSError) as error:
+            problems.append(error_text(_("Join a team"), error))
+    window = MainWindow(db.name, settings)
+    window.restoreGeometry(old.saveGeometry())
+    window.show()
+    old.hide()
+    old.deleteLater()
+    new_shell = start_workspace(app, window, db, settings, None, shells)
+    for problem in problems:
+        tell(window, problem)
+    return new_shell
+
+
 def run_app(database: Path | None, language: str = "") -> int:
     """Paint the window first, then open the database and fill it in.
 
     The database layers (SQLAlchemy, Alembic, the migration check) load after the first
-    paint, so the window appears as fast as a bare Qt window would.
+    paint, so the window appears as fast as a bare Qt window would. At the very first start
+    (no database yet) the welcome wizard comes first; while sample data is explored, the
+    sample database is opened instead of the person's own.
     """
     app = make_application()
     settings = load_settings()
@@ -294,44 +496,27 @@ def run_app(database: Path | None, language: str = "") -> int:
         settings.language = language
     apply_language(app, settings)
     path = database or default_database()
-    window = MainWindow(path.name, settings)
+    exploring = database is None and settings.exploring_sample and sample_database().exists()
+    window = MainWindow(sample_database().name if exploring else path.name, settings)
     window.show()
-    opened: list[Database] = []
-    shells: list[Shell] = []  # the shell lives as long as the app runs
+    language_shown = current_language()
+    shells: list[Shell] = []  # the shells live as long as the app runs; the last one is the open database
 
     def finish_start() -> None:
-        from coachdesk.services.workspace import open_workspace
-
         try:
-            secret = passphrase_at_start(window, path)
+            db, sample = open_at_start(app, window, path, settings, named=database is not None)
         except Quit:
             app.exit(0)
             return
-        try:
-            check_at_start(window, path, secret.key_for(path) if secret and path.exists() else None)
-            db = open_workspace(path, daily_backup=False, secret=secret)
         except CoachDeskError as error:
             QMessageBox.critical(window, APP_NAME, str(error))
             app.exit(error.exit_status)
             return
-        opened.append(db)
-        context = build_context(db, settings)
-        shell = Shell(app, context)
-        shell.window = window
-        window.attach(context)
-        shells.append(shell)
-        context.folder_sync.start()
-        if db.path is not None:
-            from coachdesk.ui.lock import Locker
-
-            context.locker = Locker(lambda: shell.window, db.path, minutes=lambda: settings.lock_after_minutes,
-                                    protected=lambda: db.secret is not None)
-            check_after_start(window, context, db.path)
-        offer_drafts(window, context)
+        start_workspace(app, window_for(window, language_shown, db, settings), db, settings, sample, shells)
 
     after_first_paint(window, finish_start)
     try:
         return app.exec()
     finally:
-        for db in opened:
-            db.close()
+        if shells:
+            shells[-1].context.db.close()

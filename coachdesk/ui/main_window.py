@@ -276,6 +276,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(banner)
         layout.addWidget(body, 1)
         self.setCentralWidget(holder)
+        body.show()  # taken out of the window, it was hidden
+        holder.show()
         self.sample_banner = banner
         return banner
 
