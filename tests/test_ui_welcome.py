@@ -23,7 +23,7 @@ from coachdesk.store.database import count_live
 from coachdesk.ui import app as app_module
 from coachdesk.ui.app import apply_language
 from coachdesk.ui.dialogs import welcome as welcome_module
-from coachdesk.ui.dialogs.welcome import ABOUT_YOU, EXPLORE, LANGUAGE, PASSPHRASE, TEAM, WelcomeWizard
+from coachdesk.ui.dialogs.welcome import ABOUT_YOU, EXPLORE, PASSPHRASE, TEAM, WelcomeWizard
 from coachdesk.ui.main_window import MainWindow
 
 PASSPHRASE_TEXT = "lantern over the river"
@@ -284,6 +284,16 @@ def test_exploring_sample_data_then_removing_it_opens_an_empty_database_of_ones_
                                                                                         window.navigation.rect().topLeft()).y()
     assert not window.page("sync").join_button.isEnabled()  # the sample never joins a team
     assert window.windowTitle() == "CoachDesk — sample.sqlite"
+
+    settings.language = "ar"  # Settings rebuilds the window in another language: the bar stays
+    shell.context.navigator.language_changed.emit("ar")
+    qtbot.addWidget(shell.window)
+    assert shell.window is not window and shell.window.sample_banner.isVisible()
+    assert not shell.window.page("sync").join_button.isEnabled()
+    settings.language = "en"
+    shell.context.navigator.language_changed.emit("en")
+    qtbot.addWidget(shell.window)
+    window, banner = shell.window, shell.window.sample_banner
 
     asked = []
     monkeypatch.setattr(app_module, "ask_remove_sample", lambda parent: asked.append(1) or False)

@@ -126,10 +126,34 @@ def render(out: Path, languages: list[str], mentees: int = 200) -> None:
         locker.unlock()
         app.removeEventFilter(locker)
         locker.timer.stop()
+        _render_first_start(window, folder, app, language)
         context.tasks.wait_idle()
         window.hide()
         window.deleteLater()
     db.close()
+
+
+WELCOME_PAGES = ("language", "about-you", "passphrase", "team", "explore")
+
+
+def _render_first_start(window, folder: Path, app: QApplication, language: str) -> None:  # type: ignore[no-untyped-def]
+    """The welcome wizard's pages as a first start shows them, and the bar over sample data."""
+    from coachdesk.ui.dialogs.welcome import WelcomeWizard
+
+    settings = Settings(language=language, user_name="Grace Mensah")
+    wizard = WelcomeWizard(settings, Path(tempfile.mkdtemp(prefix="coachdesk-shots-new-")) / "coachdesk.sqlite",
+                           on_language=lambda _code: None, parent=window)
+    wizard.show()
+    for number, name in enumerate(WELCOME_PAGES, start=1):
+        _save(wizard, folder / f"21-welcome-{number}-{name}.png", app)
+        if name == "passphrase":
+            wizard.passphrase.not_now.setChecked(True)  # the screen shows the recommended choice; go on without
+        if name != WELCOME_PAGES[-1]:
+            wizard.next()
+    _drop(wizard)  # never finished: nothing is made
+    window.show_page("today")
+    window.show_sample_banner(lambda: None)
+    _save(window, folder / "22-sample-data.png", app)
 
 
 def main() -> int:

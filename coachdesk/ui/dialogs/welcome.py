@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -112,13 +112,15 @@ class LanguagePage(QWizardPage):
         super().__init__()
         self.languages = QListWidget()
         self.languages.setObjectName("welcome_languages")
+        # Devanagari and Arabic letters reach higher and lower than Latin ones: every row gets their room.
+        row_height = max(self.languages.sizeHintForRow(0), round(self.languages.fontMetrics().height() * 1.6))
         for code in LANGUAGES:
             item = QListWidgetItem(native_name(code))
             item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setSizeHint(QSize(self.languages.fontMetrics().horizontalAdvance(item.text()) + 16, row_height))
             self.languages.addItem(item)
         self.languages.setCurrentRow(LANGUAGES.index(_offered(current)))
-        rows = self.languages.sizeHintForRow(0) * len(LANGUAGES) + 2 * self.languages.frameWidth() + 4
-        self.languages.setFixedHeight(rows)
+        self.languages.setFixedHeight(row_height * len(LANGUAGES) + 2 * self.languages.frameWidth() + 2)
         self.languages.setMaximumWidth(360)
         self.caption = _caption("", self.languages)
         self.later = quiet(wrapped())
@@ -467,7 +469,7 @@ class WelcomeWizard(QWizard):
         self.chosen_language = self.language.code()
         self.retranslate()
         self.language.languages.currentRowChanged.connect(lambda _row: self.choose_language(self.language.code()))
-        self.resize(680, 560)
+        self.resize(640, 500)  # fits a netbook's 1024×600 screen with its panel
 
     @property
     def pages(self) -> tuple[QWizardPage, ...]:
