@@ -140,7 +140,7 @@ def _render_first_start(window, folder: Path, app: QApplication, language: str) 
     """The welcome wizard's pages as a first start shows them, and the bar over sample data."""
     from coachdesk.ui.dialogs.welcome import WelcomeWizard
 
-    settings = Settings(language=language, user_name="Grace Mensah")
+    settings = Settings(language=language, user_name="Grace Mensah", device_name="field-laptop")
     wizard = WelcomeWizard(settings, Path(tempfile.mkdtemp(prefix="coachdesk-shots-new-")) / "coachdesk.sqlite",
                            on_language=lambda _code: None, parent=window)
     wizard.show()
