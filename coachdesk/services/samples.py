@@ -8,9 +8,12 @@ and is removed whole — the file, its write-ahead log, its keys and its backups
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coachdesk.paths import data_dir
-from coachdesk.store.database import Database
+
+if TYPE_CHECKING:  # the app looks for the sample before its first paint, without the database layers
+    from coachdesk.store.database import Database
 
 SAMPLE_NAME = "sample.sqlite"
 #: Enough mentees to fill every page, few enough to be made in a blink.
