@@ -104,7 +104,6 @@ class _SmokeRun:
         self.context: UiContext | None = None
         self.window: MainWindow | None = None
         self.app: QApplication | None = None
-        self.started = time.monotonic()
 
     def run(self) -> str:
         from PySide6.QtCore import QTimer
@@ -259,12 +258,19 @@ class _SmokeRun:
         self._fail(f"{self.stage}: {_one_line(error)}")
 
     def _close(self) -> None:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
         if self.context is not None:
             self.context.folder_sync.timer.stop()
-            self.context.tasks.wait_idle(5000)
+            # A run that failed early leaves pages' reads in flight: their answers must land while the
+            # pages that asked still exist, not in whatever event loop runs next.
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                idle = self.context.tasks.wait_idle(100)
+                QCoreApplication.processEvents()
+                if idle and self.context.tasks.wait_idle(0):
+                    break
         if self.window is not None:
-            from PySide6.QtCore import QCoreApplication, QEvent
-
             self.window.hide()
             self.window.deleteLater()
             # Gone now, not at some later turn of an event loop (a caller may go on using the application).
