@@ -116,6 +116,8 @@ def check_file(path: Path, key: FileKey | None = None) -> list[str]:
             problems += [f"integrity: {r[0]}" for r in rows[:20]]
         for table, rowid, parent, _fk in connection.execute("PRAGMA foreign_key_check").fetchall()[:20]:
             problems.append(f"foreign key: {table} row {rowid} points to a missing {parent}")
+    except UnicodeDecodeError:
+        problems.append("damaged: its schema holds text that is not UTF-8")
     except database_errors() as error:
         problems.append(f"damaged: {error}")
     finally:

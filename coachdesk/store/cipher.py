@@ -125,17 +125,23 @@ def sqlcipher_module() -> Any:
 
 
 def database_errors() -> tuple[type[BaseException], ...]:
-    """The errors a plain or an encrypted connection raises for a file it cannot read."""
-    return (sqlite3.DatabaseError, sqlcipher_module().DatabaseError)
+    """The errors a plain or an encrypted connection raises for a file it cannot read (SQLite's own message
+    about a damaged schema may quote bytes that are not UTF-8: that is damage too)."""
+    return (sqlite3.DatabaseError, sqlcipher_module().DatabaseError, UnicodeDecodeError)
 
 
 def connect(path: Path, key: FileKey | None, *, readonly: bool = False, **args: Any) -> Any:
     """A DB-API connection to ``path``: SQLite's own module without a key, SQLCipher's with one."""
     target = f"file:{Path(path)}?mode=ro" if readonly else str(path)
     if key is None:
-        return sqlite3.connect(target, uri=readonly, **args)
-    connection = sqlcipher_module().connect(target, uri=readonly, **args)
-    connection.execute(f"PRAGMA key = \"{key.pragma_value()}\"")
+        connection = sqlite3.connect(target, uri=readonly, **args)
+    else:
+        connection = sqlcipher_module().connect(target, uri=readonly, **args)
+        connection.execute(f"PRAGMA key = \"{key.pragma_value()}\"")
+    if readonly:
+        # A damaged file's text (names, SQLite's own report about them) need not be UTF-8: a check that
+        # reads it must report the damage, not fail on the bytes.
+        connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
     return connection
 
 
