@@ -187,3 +187,11 @@ def test_app_icon_holds_every_size_as_drawn(qtbot):
         shown = icon.pixmap(QSize(size, size)).toImage().convertToFormat(QImage.Format.Format_ARGB32)
         drawn = QImage(str(ICONS / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"))
         assert shown == drawn.convertToFormat(QImage.Format.Format_ARGB32)
+
+
+def test_the_app_shows_its_icon(qtbot):
+    from coachdesk.ui.app import make_application
+
+    app = make_application()
+    assert not app.windowIcon().isNull()
+    assert 16 in {size.width() for size in app.windowIcon().availableSizes()}

@@ -85,6 +85,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    from coachdesk.ui.icon import app_icon
+
+    app.setWindowIcon(app_icon())
     app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if text_direction() == "rtl"
                            else Qt.LayoutDirection.LeftToRight)
     return app
