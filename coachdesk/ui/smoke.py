@@ -37,8 +37,10 @@ TIMEOUT_SECONDS = 20.0
 EXIT_FAILED = 1
 #: Set to a .png path to keep a picture of the window as the run left it (to look at a build's rendering).
 SCREENSHOT_ENV = "COACHDESK_SMOKE_SCREENSHOT"
-#: The arabic handout's subject: any capacity or method key of the shipped toolbox does.
+#: Arabic needs what a build most easily leaves out: its font, HarfBuzz's shaping and right-to-left layout.
 HANDOUT_LANGUAGE = "ar"
+#: Set to anything to see Qt's warnings and the tracebacks of a failed run (quiet otherwise).
+TRACE_ENV = "COACHDESK_SMOKE_TRACE"
 
 
 class SmokeFailure(Exception):
@@ -69,6 +71,10 @@ def run_smoke_test(language: str = "", timeout: float = TIMEOUT_SECONDS) -> int:
     except SmokeFailure as failure:
         print(f"{APP_NAME} {__version__} smoke test failed: {failure}", file=sys.stderr, flush=True)
         return EXIT_FAILED
+    except Exception as error:  # noqa: BLE001 - Qt itself did not load: the build lacks it
+        print(f"{APP_NAME} {__version__} smoke test failed: starting Qt: {_one_line(error)}", file=sys.stderr,
+              flush=True)
+        return EXIT_FAILED
     finally:
         watchdog.cancel()
         for name, value in saved.items():
@@ -97,7 +103,7 @@ class _SmokeRun:
 
     def __init__(self, path: Path, language: str, timeout: float) -> None:
         self.path, self.language, self.timeout = path, language, timeout
-        self.stage = "waiting for the window's first paint"
+        self.stage = "starting Qt"
         self.failure: str | None = None
         self.pages = 0
         self.db: Database | None = None
@@ -106,22 +112,25 @@ class _SmokeRun:
         self.app: QApplication | None = None
 
     def run(self) -> str:
-        from PySide6.QtCore import QTimer
-
-        from coachdesk.services.settings import load_settings
-        from coachdesk.ui.app import after_first_paint, apply_language, make_application
-        from coachdesk.ui.main_window import MainWindow
+        from PySide6.QtCore import QTimer, qInstallMessageHandler
 
         previous_hook = sys.excepthook
         sys.excepthook = self._unhandled  # an exception in any slot fails the run instead of scrolling by
+        previous_handler = qInstallMessageHandler(self._qt_message)
         try:
+            from coachdesk.services.settings import load_settings
+            from coachdesk.ui.app import after_first_paint, apply_language, make_application
+            from coachdesk.ui.main_window import MainWindow
+
             self.app = make_application()
+            self.stage = "showing the window"
             settings = load_settings()  # the data folder is new: the defaults, as at a first start
             if self.language:
                 settings.language = self.language
             apply_language(self.app, settings)
             self.window = MainWindow(self.path.name, settings)
             self.window.show()
+            self.stage = "waiting for the window's first paint"
             after_first_paint(self.window, self._step(self._open, settings))
             deadline = QTimer()
             deadline.setSingleShot(True)
@@ -129,9 +138,12 @@ class _SmokeRun:
             deadline.start(int(self.timeout * 1000))
             self.app.exec()
             deadline.stop()
+        except Exception as error:  # noqa: BLE001 - before the event loop: a module or library the build lacks
+            self._unhandled(type(error), error, error.__traceback__)
         finally:
             sys.excepthook = previous_hook
             self._close()
+            qInstallMessageHandler(previous_handler)
         if self.failure is not None:
             raise SmokeFailure(self.failure)
         return f"{APP_NAME} {__version__} started: {self.pages} pages, database {self.path}"
@@ -252,8 +264,15 @@ class _SmokeRun:
         if self.app is not None:
             self.app.exit(EXIT_FAILED)
 
+    def _qt_message(self, kind: object, _context: object, message: str) -> None:
+        """Qt's critical and fatal messages say why a start failed; its warnings are noise unless asked for."""
+        from PySide6.QtCore import QtMsgType
+
+        if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg) or os.environ.get(TRACE_ENV):
+            print(message, file=sys.stderr, flush=True)
+
     def _unhandled(self, kind: type[BaseException], error: BaseException, trace: object) -> None:
-        if os.environ.get("COACHDESK_SMOKE_TRACE"):
+        if os.environ.get(TRACE_ENV):
             traceback.print_exception(kind, error, trace)  # type: ignore[arg-type]
         self._fail(f"{self.stage}: {_one_line(error)}")
 
