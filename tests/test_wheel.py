@@ -33,6 +33,11 @@ def test_wheel_carries_migrations_resources_and_script(wheel: Path):
     assert "coachdesk/resources/reference/text/en.toml" in names
     assert "coachdesk/resources/fonts/NotoSansArabic-Regular.ttf" in names
     assert "coachdesk/i18n_catalogs/ar/LC_MESSAGES/coachdesk.mo" in names  # compiled by the build
+    assert "coachdesk/resources/icons/hicolor/16x16/apps/org.coachdesk.CoachDesk.png" in names
+    shared = {n.split(".data/data/", 1)[1] for n in names if ".data/data/" in n}
+    assert {"share/applications/org.coachdesk.CoachDesk.desktop", "share/metainfo/org.coachdesk.CoachDesk.metainfo.xml",
+            "share/icons/hicolor/48x48/apps/org.coachdesk.CoachDesk.png",
+            "share/icons/hicolor/scalable/apps/org.coachdesk.CoachDesk.svg"} <= shared
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "coachdesk = coachdesk.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
