@@ -296,19 +296,14 @@ def _passphrase(args: argparse.Namespace) -> int:
     from coachdesk.services import protection
 
     path = _database_path(args)
-    if not path.is_file():
-        raise InputError(_("{file} does not exist.").format(file=path))
+    action = args.passphrase_command
+    protection.refuse_unless_ready(action, path)  # before anyone types a passphrase
     show = _progress_printer()
-    if args.passphrase_command == "set":
-        if protection.is_protected(path):
-            raise InputError(_("{file} is already protected by a passphrase; change it instead.").format(
-                file=path.name))
+    if action == "set":
         done = protection.set_passphrase(path, _new_passphrase(NEW_PASSPHRASE_ENV, PASSPHRASE_ENV), show)
         text = _("{file} is now encrypted with your passphrase. Keep it safe: without it the data cannot be "
                  "read, only recovered from your hub's central export.").format(file=path.name)
-    elif args.passphrase_command == "change":
-        if not protection.is_protected(path):
-            raise InputError(_("{file} has no passphrase yet; set one instead.").format(file=path.name))
+    elif action == "change":
         old = _ask(_("Current passphrase: "), PASSPHRASE_ENV)
         from coachdesk.store.cipher import key_for_file
 
@@ -316,15 +311,10 @@ def _passphrase(args: argparse.Namespace) -> int:
         done = protection.change_passphrase(path, old, _new_passphrase(NEW_PASSPHRASE_ENV), show)
         text = _("The passphrase of {file} is changed.").format(file=path.name)
     else:
-        if not protection.is_protected(path):
-            raise InputError(_("{file} has no passphrase to remove.").format(file=path.name))
         done = protection.remove_passphrase(path, _ask(_("Current passphrase: "), PASSPHRASE_ENV), show)
         text = _("{file} is no longer encrypted: anyone with this laptop can read it.").format(file=path.name)
     _clear_progress()
-    if done.skipped:
-        text += " " + ngettext("{count} backup did not open with the old passphrase and was left as it was.",
-                               "{count} backups did not open with the old passphrase and were left as they were.",
-                               len(done.skipped)).format(count=len(done.skipped))
+    text = " ".join(part for part in (text, done.skipped_text()) if part)
     _emit(args, {"database": str(path), "protected": done.protected, "backups": done.backups,
                  "skipped": [str(p) for p in done.skipped]}, text)
     return EXIT_OK

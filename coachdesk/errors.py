@@ -1,5 +1,7 @@
 """Errors that carry a message for people, not a traceback."""
 
+import errno
+
 
 class CoachDeskError(Exception):
     """Something went wrong; ``str(error)`` says what, in one or two plain sentences."""
@@ -27,13 +29,15 @@ class PassphraseError(InputError):
     """The passphrase given does not open the database (or is not acceptable as a new one); nothing was changed."""
 
 
+#: The operating system's ways of saying the disk is full: no space left, or the person's quota used up.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+
+
 def os_reason(error: OSError) -> str:
     """Why a file could not be written or read, in plain words: a full disk says so and what to do."""
-    import errno
-
     from coachdesk.i18n import _
 
-    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+    if error.errno in DISK_FULL_ERRNOS:
         return _("the disk is full; free some space, or choose another disk, and try again")
     if error.errno == errno.EROFS:
         return _("the disk is read-only")
@@ -44,12 +48,6 @@ def os_reason(error: OSError) -> str:
 
 def is_disk_full(error: BaseException) -> bool:
     """A full disk seen by SQLite (SQLITE_FULL) or by the operating system (ENOSPC, a quota)."""
-    import errno
-
     if isinstance(error, OSError):
-        return error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+        return error.errno in DISK_FULL_ERRNOS
     return "database or disk is full" in str(error)
-
-
-class DiskFull(CoachDeskError):
-    """The disk filled up while writing; the write was rolled back, so nothing was half saved."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from coachdesk.atomic import fsync_directory
 from coachdesk.errors import InputError, PassphraseError, os_reason
-from coachdesk.i18n import _
+from coachdesk.i18n import _, ngettext
 from coachdesk.store.backup import backups
 from coachdesk.store.cipher import (
     FileKey,
@@ -58,32 +58,49 @@ class Rekeyed:
     backups: int = 0  # backups written under the new passphrase
     skipped: list[Path] = field(default_factory=list)  # backups the old passphrase did not open, left as they were
 
+    def skipped_text(self) -> str:
+        """A sentence about the backups left as they were, or nothing."""
+        if not self.skipped:
+            return ""
+        return ngettext("{count} backup did not open with the old passphrase and was left as it was.",
+                        "{count} backups did not open with the old passphrase and were left as they were.",
+                        len(self.skipped)).format(count=len(self.skipped))
+
+
+def refuse_unless_ready(action: str, database: Path) -> None:
+    """One sentence when ``database`` is not in the state ``action`` ("set", "change", "remove") needs:
+    checked before anyone is asked for a passphrase, and again by the action itself."""
+    if not database.is_file():
+        raise InputError(_("{file} does not exist.").format(file=database))
+    protected = is_encrypted(database)
+    if action == "set" and protected:
+        raise InputError(_("{file} is already protected by a passphrase; change it instead.").format(
+            file=database.name))
+    if action == "change" and not protected:
+        raise InputError(_("{file} has no passphrase yet; set one instead.").format(file=database.name))
+    if action == "remove" and not protected:
+        raise InputError(_("{file} has no passphrase to remove.").format(file=database.name))
+
 
 def set_passphrase(database: Path, new: Secret, progress: Progress | None = None) -> Rekeyed:
     """Encrypt a plain database, its key file and its backups with ``new``."""
-    if is_encrypted(database):
-        raise InputError(_("{file} is already protected by a passphrase; change it instead.").format(
-            file=database.name))
+    refuse_unless_ready("set", database)
     return _rekey(database, None, new, progress)
 
 
 def change_passphrase(database: Path, old: Secret, new: Secret, progress: Progress | None = None) -> Rekeyed:
     """Re-encrypt a protected database, its key file and its backups from ``old`` to ``new``."""
-    if not is_encrypted(database):
-        raise InputError(_("{file} has no passphrase yet; set one instead.").format(file=database.name))
+    refuse_unless_ready("change", database)
     return _rekey(database, old, new, progress)
 
 
 def remove_passphrase(database: Path, old: Secret, progress: Progress | None = None) -> Rekeyed:
     """Decrypt a protected database, its key file and its backups: anyone with the laptop can read them."""
-    if not is_encrypted(database):
-        raise InputError(_("{file} has no passphrase to remove.").format(file=database.name))
+    refuse_unless_ready("remove", database)
     return _rekey(database, old, None, progress)
 
 
 def _rekey(database: Path, old: Secret | None, new: Secret | None, progress: Progress | None) -> Rekeyed:
-    if not database.is_file():
-        raise InputError(_("{file} does not exist.").format(file=database))
     old_key = key_for_file(database, old)  # PassphraseError before anything is written
     new_key = new.new_key() if new is not None else None
     report = progress or (lambda done, total, what: None)
@@ -166,12 +183,17 @@ def finish_pending(database: Path, secret: Secret | None) -> None:
     The database itself is already whole (its rename is atomic). Each ``.NAME.next`` copy beside the
     key file and the backups belongs to the passphrase the database now has if that passphrase opens
     it: then it takes its place; otherwise it is from a change that never happened and is removed."""
+    keys = keys_file(database)
+    folder = database.parent / "backups"
+    copies = sorted(folder.glob(f".{database.stem}-*.sqlite.next")) if folder.is_dir() else []
+    left_over = [Path(f"{pending(database)}{suffix}") for suffix in ("", "-journal", "-wal", "-shm")]
+    if not copies and not pending(keys).exists() and not any(path.exists() for path in left_over):
+        return  # nothing was interrupted: every start but one after a crash ends here
     _drop(pending(database))  # never renamed: the change did not happen
     try:
         key = key_for_file(database, secret) if database.exists() else None
     except InputError:
         return  # the caller's open will say why; nothing is decided without the right passphrase
-    keys = keys_file(database)
     if pending(keys).exists():
         from coachdesk.sync.keys import KeyFileError, load_keys
 
@@ -184,9 +206,8 @@ def finish_pending(database: Path, secret: Secret | None) -> None:
             os.replace(pending(keys), keys)
         else:
             pending(keys).unlink(missing_ok=True)
-    folder = database.parent / "backups"
-    if folder.is_dir():
-        for copy in folder.glob(f".{database.stem}-*.sqlite.next"):
+    if copies:
+        for copy in copies:
             target = copy.with_name(copy.name[1:-len(".next")])
             if not _whole(copy):
                 _drop(copy)  # killed while it was written: from before the change, which did not happen
@@ -221,5 +242,5 @@ def check_passphrase(database: Path, secret: Secret) -> FileKey:
     return key
 
 
-__all__ = ["Rekeyed", "change_passphrase", "check_passphrase", "finish_pending", "is_protected",
+__all__ = ["Rekeyed", "change_passphrase", "refuse_unless_ready", "check_passphrase", "finish_pending", "is_protected",
            "remove_passphrase", "set_passphrase"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from coachdesk.atomic import fsync_directory
 from coachdesk.errors import InputError, os_reason
 from coachdesk.i18n import _
-from coachdesk.store.backup import backup_before, backups, check_file, copy_database, rotate
+from coachdesk.store.backup import backup_before, backups, check_file, copy_database, keep_bytes, rotate
 from coachdesk.store.cipher import FileKey, connect, database_errors, export, is_encrypted
 from coachdesk.store.migrate import head_revision, known_revisions
 
@@ -126,23 +126,6 @@ def _try_open(path: Path, key: FileKey | None) -> None:
         engine.dispose()
 
 
-def backup_dir_copy(database: Path) -> Path:
-    """The bytes of a database too damaged to copy page by page, kept in its backups folder as they are."""
-    from datetime import datetime
-
-    from coachdesk.paths import backup_dir
-
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    destination = backup_dir(database) / f"{database.stem}-{stamp}-before-restore.sqlite"
-    temp = destination.with_name(f".{destination.name}.part")
-    shutil.copyfile(database, temp)
-    with temp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temp, destination)
-    fsync_directory(destination.parent)
-    return destination
-
-
 @dataclass
 class Restored:
     restored: Path
@@ -192,7 +175,7 @@ def restore(database: Path, backup: Path, key: FileKey | None = None,
             try:
                 previous = backup_before(database, "before-restore", key=database_key)
             except database_errors():  # too damaged to copy page by page: keep its bytes as they are
-                previous = backup_dir_copy(database)
+                previous = keep_bytes(database, "before-restore")
         for suffix in ("-wal", "-shm"):  # the old database's journal must not replay over the restored one
             Path(f"{database}{suffix}").unlink(missing_ok=True)
         os.replace(trial, database)

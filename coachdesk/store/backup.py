@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import datetime
 from pathlib import Path
 
-from coachdesk.atomic import fsync_directory
+from coachdesk.atomic import atomic_write, fsync_directory
 from coachdesk.paths import backup_dir
 from coachdesk.store.cipher import HEADER, FileKey, connect, database_errors, opens_with
 
@@ -40,11 +41,23 @@ def copy_database(source: Path, destination: Path, key: FileKey | None = None) -
     return destination
 
 
+def backup_path(database: Path, reason: str, when: datetime | None = None) -> Path:
+    """Where a backup of ``database`` goes: its backups folder, named for the moment and the reason."""
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    return backup_dir(database) / f"{database.stem}-{stamp}-{reason}.sqlite"
+
+
 def backup_before(database: Path, reason: str, when: datetime | None = None, key: FileKey | None = None) -> Path:
     """Back ``database`` up into its backups folder, named for the moment and the reason."""
-    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
-    destination = backup_dir(database) / f"{database.stem}-{stamp}-{reason}.sqlite"
-    return copy_database(database, destination, key)
+    return copy_database(database, backup_path(database, reason, when), key)
+
+
+def keep_bytes(database: Path, reason: str) -> Path:
+    """The file's bytes as they are, in its backups folder: for a database too damaged to copy page by page."""
+    destination = backup_path(database, reason)
+    with database.open("rb") as source, atomic_write(destination, "wb") as copy:
+        shutil.copyfileobj(source, copy)
+    return destination
 
 
 #: How many backups of each kind are kept (the newest); older ones are removed.

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk.i18n import _, language_name, ngettext, pgettext
+from coachdesk.i18n import _, language_name, pgettext
 from coachdesk.model import CoachRole
 from coachdesk.paths import data_dir
 from coachdesk.services import vocabulary
@@ -251,11 +251,7 @@ class SettingsPage(QWidget):
             reopen(new)
             text = (_("Your data is now encrypted with your passphrase.") if new else
                     _("The passphrase is removed; your data is no longer encrypted."))
-            if result.skipped:
-                text += " " + ngettext("{count} backup did not open with the old passphrase and was left as it was.",
-                                       "{count} backups did not open with the old passphrase and were left as "
-                                       "they were.", len(result.skipped)).format(count=len(result.skipped))
-            self.status.setText(text)
+            self.status.setText(" ".join(part for part in (text, result.skipped_text()) if part))
 
         def failed(error: BaseException) -> None:
             db.rebind(*before)
