@@ -34,6 +34,13 @@ from coachdesk.model.reference import (
 )
 from coachdesk.model.request import CommunityRequest, RequestStatus
 from coachdesk.model.session import CoachingSession, SessionCapacity, SessionKind, SessionParticipant
+from coachdesk.model.template import (
+    AssessmentTemplate,
+    AssessmentTemplateText,
+    TemplateQuestion,
+    TemplateQuestionText,
+)
+from coachdesk.model.track import TrackStepKind, TrainerTrackStep
 from coachdesk.model.syncstate import (
     FieldClock,
     RowClock,
@@ -60,7 +67,8 @@ def private_columns(cls: type[Synced]) -> frozenset[str]:
 
 __all__ = [
     "LEVEL_MAX", "LEVEL_MIN", "OPEN_ACTION_STATUSES", "PERSONAL_FIELDS", "PRIVATE",
-    "ActionStatus", "Assessment", "AssessmentMode", "Base", "Capacity", "CapacityArea",
+    "ActionStatus", "Assessment", "AssessmentMode", "AssessmentTemplate", "AssessmentTemplateText",
+    "TemplateQuestion", "TemplateQuestionText", "TrackStepKind", "TrainerTrackStep", "Base", "Capacity", "CapacityArea",
     "CapacityAreaText", "CapacityRating", "CapacityText", "Coach", "CoachRole", "CoachingSession",
     "Community", "CommunityRequest", "FieldClock", "FundingOpportunity", "FundingText", "JourneyStage", "Mentee",
     "MenteeKind", "Plan", "PlanAction", "PlanGoal", "PlanStatus", "Priority", "RequestStatus",

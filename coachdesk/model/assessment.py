@@ -41,6 +41,10 @@ class Assessment(Synced, Base):
     method_id: Mapped[uuid.UUID | None] = mapped_column(RowId, ForeignKey("toolbox_method.id"))
     mode: Mapped[AssessmentMode] = mapped_column(enum_column(AssessmentMode), default=AssessmentMode.SELF)
     language: Mapped[str] = mapped_column(String(16), default="")
+    #: The template whose questions were asked; None for the whole taxonomy.
+    template_id: Mapped[uuid.UUID | None] = mapped_column(RowId, ForeignKey("assessment_template.id"))
+    #: In a group sitting, how many people took part in rating.
+    participants: Mapped[int | None] = mapped_column(Integer)
     # Appreciative inquiry: what works (discover), what could be (dream), how (design), next (deliver).
     discover: Mapped[str] = mapped_column(Text, default="")
     dream: Mapped[str] = mapped_column(Text, default="")
@@ -65,8 +69,13 @@ class CapacityRating(Synced, Base):
 
     assessment_id: Mapped[uuid.UUID] = mapped_column(RowId, ForeignKey("assessment.id"))
     capacity_id: Mapped[uuid.UUID] = mapped_column(RowId, ForeignKey("capacity.id"), index=True)
-    #: 1–5 on the capacity's anchored scale.
+    #: 1–5 on the capacity's anchored scale; in a group sitting, the consensus the group agreed.
     level: Mapped[int] = mapped_column(SmallInteger)
+    #: In a group sitting, the spread of the participants' own ratings and how many rated; the
+    #: service keeps them on the scale (a CHECK here would mean rebuilding the table on upgrade).
+    lowest: Mapped[int | None] = mapped_column(SmallInteger)
+    highest: Mapped[int | None] = mapped_column(SmallInteger)
+    raters: Mapped[int | None] = mapped_column(Integer)
     priority: Mapped[int] = mapped_column(Integer, default=Priority.NONE)
     assets: Mapped[str] = mapped_column(Text, default="")
     gaps: Mapped[str] = mapped_column(Text, default="")

@@ -53,7 +53,12 @@ class Community(Synced, Base):
 
 
 class Coach(Synced, Base):
-    """A capacity builder who uses CoachDesk: coach, mentor, trainer, circuit rider or program lead."""
+    """A capacity builder: coach, mentor, trainer, circuit rider or program lead, with their own profile.
+
+    Capacity builders build their own capacities too: the profile says which methods of the
+    toolbox they are trained in and which capacities they can support, and their
+    training-of-trainers path is kept in ``trainer_track_step``.
+    """
 
     __tablename__ = "coach"
 
@@ -61,6 +66,13 @@ class Coach(Synced, Base):
     role: Mapped[CoachRole] = mapped_column(enum_column(CoachRole), default=CoachRole.COACH)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     email: Mapped[str] = mapped_column(String(200), default="", info={PRIVATE: True})
+    region: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: Keys of the toolbox methods this person is trained in (``ToolboxMethod.key``).
+    methods: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    #: Keys of the capacities this person can support others in (``Capacity.key``).
+    capacities: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 def erased_name(mentee_id: uuid.UUID) -> str:
@@ -108,6 +120,9 @@ class Mentee(Synced, Base):
     #: The person's data was erased at their request (``coachdesk.services.privacy``); their
     #: personal fields keep their erased values from then on, on every device.
     erased: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The mentee agreed to be suggested to other mentees as a peer (``coachdesk.services.matching``);
+    #: nobody is ever suggested without it.
+    open_to_peers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     community: Mapped[Community | None] = relationship()
     coach: Mapped[Coach | None] = relationship()

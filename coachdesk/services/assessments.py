@@ -14,12 +14,13 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from coachdesk.errors import InputError
-from coachdesk.i18n import _, format_date
+from coachdesk.i18n import _, format_date, ngettext
 from coachdesk.model import (
     LEVEL_MAX,
     LEVEL_MIN,
     Assessment,
     AssessmentMode,
+    AssessmentTemplate,
     Capacity,
     CapacityArea,
     CapacityRating,
@@ -36,7 +37,7 @@ from coachdesk.model import (
     named_id,
     uuid7,
 )
-from coachdesk.services.vocabulary import area_details, capacity_details, capacity_labels
+from coachdesk.services.vocabulary import area_details, capacity_details, capacity_labels, template_names
 
 # -- the taxonomy, as the wizard asks it -------------------------------------------------------
 
@@ -93,7 +94,11 @@ def _capacity_order(session: Session) -> dict[uuid.UUID, int]:
 
 @dataclass
 class RatingAnswer:
-    """One capacity's answers; ``level`` None means skipped (not saved, but its texts are drafted)."""
+    """One capacity's answers; ``level`` None means skipped (not saved, but its texts are drafted).
+
+    In a group sitting ``level`` is the consensus the group agreed, and ``votes`` counts how many
+    participants chose each level 1–5 on their own before agreeing: the spread is kept from it.
+    """
 
     capacity_id: uuid.UUID
     level: int | None = None
@@ -101,10 +106,45 @@ class RatingAnswer:
     assets: str = ""
     gaps: str = ""
     evidence: str = ""
+    votes: tuple[int, ...] = ()
 
     def is_blank(self) -> bool:
-        return (self.level is None and self.priority == Priority.NONE
+        return (self.level is None and self.priority == Priority.NONE and not any(self.votes)
                 and not (self.assets.strip() or self.gaps.strip() or self.evidence.strip()))
+
+    def spread(self) -> Spread | None:
+        return spread_of(self.votes)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How far apart the participants of a group sitting were on one capacity."""
+
+    lowest: int
+    highest: int
+    raters: int
+
+    def text(self) -> str:
+        if self.lowest == self.highest:
+            return ngettext("all {raters} at {level}", "all {raters} at {level}", self.raters).format(
+                raters=self.raters, level=self.lowest)
+        return ngettext("{lowest}–{highest} among {raters} rater", "{lowest}–{highest} among {raters} raters",
+                        self.raters).format(lowest=self.lowest, highest=self.highest, raters=self.raters)
+
+
+def spread_of(votes: Iterable[int]) -> Spread | None:
+    """The spread of a tally of votes (how many chose level 1, 2 … 5); None when nobody voted."""
+    counts = list(votes)[: LEVEL_MAX - LEVEL_MIN + 1]
+    chosen = [LEVEL_MIN + n for n, count in enumerate(counts) if count > 0]
+    if not chosen:
+        return None
+    return Spread(min(chosen), max(chosen), sum(c for c in counts if c > 0))
+
+
+def stored_spread(lowest: int | None, highest: int | None, raters: int | None) -> Spread | None:
+    if lowest is None or highest is None:
+        return None
+    return Spread(lowest, highest, raters or 0)
 
 
 @dataclass
@@ -116,6 +156,8 @@ class AssessmentForm:
     mode: AssessmentMode = AssessmentMode.SELF
     language: str = ""
     facilitator: str = ""  # the person running it: their name, matched to a coach if one has it
+    template_id: uuid.UUID | None = None  # the template whose questions were asked
+    participants: int | None = None  # in a group sitting: how many people took part
     discover: str = ""
     dream: str = ""
     design: str = ""
@@ -131,8 +173,9 @@ class AssessmentForm:
             "assessed_on": self.assessed_on.isoformat(), "mode": self.mode.value, "language": self.language,
             "facilitator": self.facilitator, "discover": self.discover, "dream": self.dream,
             "design": self.design, "deliver": self.deliver,
+            "template_id": str(self.template_id) if self.template_id else None, "participants": self.participants,
             "answers": [{"capacity_id": str(a.capacity_id), "level": a.level, "priority": int(a.priority),
-                         "assets": a.assets, "gaps": a.gaps, "evidence": a.evidence}
+                         "assets": a.assets, "gaps": a.gaps, "evidence": a.evidence, "votes": list(a.votes)}
                         for a in self.answers if not a.is_blank()],
         }
 
@@ -155,13 +198,21 @@ class AssessmentForm:
         for name in ("language", "facilitator", "discover", "dream", "design", "deliver"):
             if isinstance(values.get(name), str):
                 setattr(form, name, values[name])
+        try:
+            form.template_id = uuid.UUID(values["template_id"]) if values.get("template_id") else None
+        except (ValueError, TypeError, AttributeError):
+            form.template_id = None
+        participants = values.get("participants")
+        if isinstance(participants, int) and not isinstance(participants, bool) and participants > 0:
+            form.participants = participants
         for raw in values.get("answers") or []:
             try:
                 level = raw.get("level")
                 level = int(level) if level is not None and LEVEL_MIN <= int(level) <= LEVEL_MAX else None
+                votes = tuple(max(0, int(v)) for v in (raw.get("votes") or ())[: LEVEL_MAX - LEVEL_MIN + 1])
                 form.answers.append(RatingAnswer(
                     uuid.UUID(raw["capacity_id"]), level, Priority(int(raw.get("priority", 0))),
-                    str(raw.get("assets", "")), str(raw.get("gaps", "")), str(raw.get("evidence", ""))))
+                    str(raw.get("assets", "")), str(raw.get("gaps", "")), str(raw.get("evidence", "")), votes))
             except (ValueError, TypeError, KeyError, AttributeError):
                 continue
         return form
@@ -176,6 +227,24 @@ def validate(form: AssessmentForm) -> list[str]:
         problems.append(_("Rate at least one capacity before finishing. Skipped capacities are not saved."))
     if any(not LEVEL_MIN <= (a.level or LEVEL_MIN) <= LEVEL_MAX for a in form.answers):
         problems.append(_("A level must be between {low} and {high}.").format(low=LEVEL_MIN, high=LEVEL_MAX))
+    if form.participants is not None and form.participants < 1:
+        problems.append(_("A group sitting needs at least one participant."))
+    for answer in form.rated():
+        spread = answer.spread()
+        if spread is None:
+            continue
+        if any(v < 0 for v in answer.votes) or len(answer.votes) > LEVEL_MAX - LEVEL_MIN + 1:
+            problems.append(_("A count of votes cannot be negative."))
+            break
+        if form.participants is not None and spread.raters > form.participants:
+            problems.append(_("More votes were counted on one capacity ({raters}) than people took part "
+                              "({participants}).").format(raters=spread.raters, participants=form.participants))
+            break
+        if not spread.lowest <= (answer.level or 0) <= spread.highest:
+            problems.append(_("The consensus level {level} lies outside what the participants chose "
+                              "({lowest} to {highest}); check the counts or the consensus.").format(
+                level=answer.level, lowest=spread.lowest, highest=spread.highest))
+            break
     return problems
 
 
@@ -219,16 +288,24 @@ def record_assessment(session: Session, form: AssessmentForm, create_plan: bool)
     method = session.scalar(select(ToolboxMethod.id).where(ToolboxMethod.key == "assessment",
                                                            ToolboxMethod.deleted.is_(False)))
     assessment_id = uuid7()
+    template = session.get(AssessmentTemplate, form.template_id) if form.template_id else None
+    if form.template_id and (template is None or template.deleted):
+        raise InputError(_("The template of this assessment was removed on another device; choose another one."))
+    group = form.mode == AssessmentMode.GROUP
     session.add(Assessment(
         id=assessment_id, mentee_id=mentee.id, assessed_on=form.assessed_on,
         facilitator_id=facilitator_id(session, form.facilitator), method_id=method, mode=form.mode,
         language=form.language, discover=form.discover.strip(), dream=form.dream.strip(),
-        design=form.design.strip(), deliver=form.deliver.strip()))
+        design=form.design.strip(), deliver=form.deliver.strip(), template_id=form.template_id,
+        participants=form.participants if group else None))
     for answer in rated:
+        spread = answer.spread() if group else None
         session.add(CapacityRating(
             id=named_id(assessment_id, answer.capacity_id), assessment_id=assessment_id,
             capacity_id=answer.capacity_id, level=answer.level, priority=int(answer.priority),
-            assets=answer.assets.strip(), gaps=answer.gaps.strip(), evidence=answer.evidence.strip()))
+            assets=answer.assets.strip(), gaps=answer.gaps.strip(), evidence=answer.evidence.strip(),
+            lowest=spread.lowest if spread else None, highest=spread.highest if spread else None,
+            raters=spread.raters if spread else None))
     # Plan.assessment_id has no relationship, so the unit of work would not order the inserts.
     session.flush()
 
@@ -369,6 +446,7 @@ class RatingRow:
     assets: str
     gaps: str
     evidence: str
+    spread: Spread | None = None  # a group sitting's lowest and highest ratings
 
 
 @dataclass(frozen=True)
@@ -381,6 +459,8 @@ class AssessmentDetail:
     design: str
     deliver: str
     ratings: list[RatingRow]  # most urgent priority first, then the weakest
+    participants: int | None = None  # how many took part in a group sitting
+    template: str = ""  # the name of the template whose questions were asked
 
 
 def summary_order(priority: int, level: int, label: str) -> tuple[int, int, str]:
@@ -397,12 +477,16 @@ def assessment_detail(session: Session, assessment_id: uuid.UUID,
     labels = capacity_labels(session, language)
     coach = session.get(Coach, assessment.facilitator_id) if assessment.facilitator_id else None
     ratings = [RatingRow(r.capacity_id, labels.get(r.capacity_id, "?"), r.level, Priority(r.priority), r.assets,
-                         r.gaps, r.evidence)
+                         r.gaps, r.evidence, stored_spread(r.lowest, r.highest, r.raters))
                for r in session.scalars(select(CapacityRating).where(CapacityRating.assessment_id == assessment_id,
                                                                      CapacityRating.deleted.is_(False)))]
     ratings.sort(key=lambda r: summary_order(r.priority, r.level, r.label))
+    template = ""
+    if assessment.template_id:
+        template = template_names(session, language).get(assessment.template_id, "")
     return AssessmentDetail(found[0], assessment.language, coach.name if coach else "", assessment.discover,
-                            assessment.dream, assessment.design, assessment.deliver, ratings)
+                            assessment.dream, assessment.design, assessment.deliver, ratings,
+                            assessment.participants, template)
 
 
 # -- the radar chart -----------------------------------------------------------------------------

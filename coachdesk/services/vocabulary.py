@@ -17,6 +17,8 @@ from coachdesk.i18n import N_, _, current_language
 from coachdesk.model import (
     ActionStatus,
     AssessmentMode,
+    AssessmentTemplate,
+    AssessmentTemplateText,
     Capacity,
     CapacityArea,
     CapacityAreaText,
@@ -30,6 +32,7 @@ from coachdesk.model import (
     SessionKind,
     ToolboxMethod,
     ToolboxMethodText,
+    TrackStepKind,
 )
 
 # Pairs, not a dict literal: StrEnum members with one value are equal (MenteeKind.GROUP ==
@@ -75,6 +78,11 @@ _LABEL_PAIRS: list[tuple[Enum, str]] = [
     (CoachRole.TRAINER, N_("Trainer")),
     (CoachRole.CIRCUIT_RIDER, N_("Circuit rider")),
     (CoachRole.PROGRAM_LEAD, N_("Program lead")),
+    (TrackStepKind.TRAINING, N_("Training of trainers")),
+    (TrackStepKind.OBSERVATION, N_("Observed a session")),
+    (TrackStepKind.CO_FACILITATION, N_("Co-facilitated a session")),
+    (TrackStepKind.MENTORING, N_("Mentoring")),
+    (TrackStepKind.SIGN_OFF, N_("Signed off")),
 ]
 _LABELS: dict[tuple[type, Enum], str] = {(type(value), value): text for value, text in _LABEL_PAIRS}
 
@@ -148,3 +156,19 @@ def area_details(session: Session, language: str | None = None) -> dict[uuid.UUI
     """area id → (label, description) in ``language``; the key and no description where no text exists."""
     texts = _texts(session, CapacityAreaText, "area_id", None, language)
     return {aid: texts.get(aid, (key, "")) for aid, key in session.execute(select(CapacityArea.id, CapacityArea.key))}
+
+
+def template_names(session: Session, language: str | None = None) -> dict[uuid.UUID, str]:
+    """Every assessment template's name in ``language``, falling back to its base language, English,
+    then any language it has (a community's own template may exist in its language only)."""
+    language = language or current_language()
+    wanted = [language, language.split("_")[0], "en"]
+    best: dict[uuid.UUID, tuple[int, str]] = {}
+    for tid, lang, name in session.execute(
+            select(AssessmentTemplateText.template_id, AssessmentTemplateText.language, AssessmentTemplateText.name)
+            .where(AssessmentTemplateText.deleted.is_(False))):
+        rank = wanted.index(lang) if lang in wanted else len(wanted)
+        if tid not in best or rank < best[tid][0]:
+            best[tid] = (rank, name)
+    return {tid: best.get(tid, (0, key or ""))[1]
+            for tid, key in session.execute(select(AssessmentTemplate.id, AssessmentTemplate.key))}
