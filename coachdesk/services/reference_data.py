@@ -169,14 +169,20 @@ def apply_reference_data(session: Session, data: ReferenceData) -> int:
     return len(added)
 
 
-def ensure_reference_data(db: Database, data: ReferenceData | None = None) -> int:
-    """Load shipped reference data when it changed since the last load; return rows added."""
+def ensure_reference_data(db: Database, data: ReferenceData | None = None, templates: Any = None) -> int:
+    """Load shipped reference data, and the assessment templates that ask about its capacities,
+    when either changed since the last load; return rows added."""
+    from coachdesk.services.template_data import apply_template_data, read_template_data  # it imports this module
+
     data = data or read_reference_data()
+    templates = templates or read_template_data()
+    fingerprint = hashlib.sha256(f"{data.fingerprint}:{templates.fingerprint}".encode()).hexdigest()
     with db.write() as session:
         state = session.get(SyncState, STATE_ID)
-        if state is not None and state.reference_data_hash == data.fingerprint:
+        if state is not None and state.reference_data_hash == fingerprint:
             return 0
         added = apply_reference_data(session, data)
+        added += apply_template_data(session, templates)
         if state is not None:
-            state.reference_data_hash = data.fingerprint
+            state.reference_data_hash = fingerprint
         return added
