@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from coachdesk.i18n import _, current_language, format_date, language_name, ngettext
-from coachdesk.model import AssessmentMode, MenteeKind, Priority
+from coachdesk.model import LEVEL_MAX, LEVEL_MIN, AssessmentMode, MenteeKind, Priority
 from coachdesk.services.assessments import (
     AreaInfo,
     AssessmentForm,
@@ -41,6 +42,7 @@ from coachdesk.services.assessments import (
     previous_assessment,
     prioritised,
     radar_for,
+    spread_of,
     summary_order,
 )
 from coachdesk.services.vocabulary import choices, label
@@ -190,6 +192,15 @@ class WhoPage(QWizardPage):
             text_label = QLabel(caption)
             text_label.setBuddy(widget)
             form.addRow(text_label, widget)
+        self.participants = QSpinBox()
+        self.participants.setRange(0, 999)
+        self.participants.setSpecialValueText(_("not entered"))
+        self.participants.setAccessibleName(_("People taking part"))
+        self.participants.setToolTip(_("How many people take part in the group sitting"))
+        participants_label = QLabel(_("&People taking part:"))
+        participants_label.setBuddy(self.participants)
+        form.addRow(participants_label, self.participants)
+        self.form_layout = form
         user = context.settings.user_name.strip() or _("you (set your name in Settings)")
         form.addRow(_("Facilitator:"), _wrapped(user))
         self.error = _wrapped("", bold=True)
@@ -203,11 +214,24 @@ class WhoPage(QWizardPage):
             self._default_mode(fixed)
         self.date.dateChanged.connect(self.changed)
         self.mode.currentIndexChanged.connect(self.changed)
+        self.mode.currentIndexChanged.connect(self._show_participants)
+        self.participants.valueChanged.connect(self.changed)
         self.language.currentIndexChanged.connect(self.changed)
+        self._show_participants()
 
     @property
     def mentee(self) -> MenteeChoice | None:
         return self.fixed or (self.picker.choice if self.picker else None)
+
+    def is_group(self) -> bool:
+        return self.mode.currentData() == AssessmentMode.GROUP.value
+
+    def participants_count(self) -> int | None:
+        """How many people take part in a group sitting; None in other modes or when not entered."""
+        return (self.participants.value() or None) if self.is_group() else None
+
+    def _show_participants(self) -> None:
+        self.form_layout.setRowVisible(self.participants, self.is_group())
 
     def _fill_languages(self, mentee: MenteeChoice | None, keep: str = "") -> None:
         codes = [*(mentee.languages if mentee else []), current_language(), "en"]
@@ -234,6 +258,7 @@ class WhoPage(QWizardPage):
     def apply(self, form: AssessmentForm) -> None:
         self.date.setDate(QDate(form.assessed_on.year, form.assessed_on.month, form.assessed_on.day))
         self.mode.setCurrentIndex(max(0, self.mode.findData(form.mode.value)))
+        self.participants.setValue(form.participants or 0)
         self._fill_languages(self.mentee, keep=form.language)
 
     def validatePage(self) -> bool:
@@ -244,6 +269,12 @@ class WhoPage(QWizardPage):
             self.error.show()
             (self.picker or self).setFocus()
             return False
+        if self.is_group() and not self.participants.value():
+            self.error.setText(_("Enter how many people take part in the group sitting."))
+            self.error.show()
+            self.participants.setFocus()
+            return False
+        self.error.hide()
         return True
 
 
@@ -276,6 +307,81 @@ class InquiryPage(QWizardPage):
         _scrolling(self, inner)
 
 
+class Tally(QWidget):
+    """A group's show of hands on one capacity: how many chose each level 1–5, and the spread it gives."""
+
+    changed = Signal()
+
+    def __init__(self, capacity: str) -> None:
+        super().__init__()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        caption = QLabel(_("Show of hands, how many chose:"))
+        row.addWidget(caption)
+        self.counts: list[QSpinBox] = []
+        for level in range(LEVEL_MIN, LEVEL_MAX + 1):
+            count = QSpinBox()
+            count.setRange(0, 999)
+            count.setAccessibleName(_("How many chose level {level} for {capacity}").format(
+                level=level, capacity=capacity))
+            count.setToolTip(_("How many chose level {level}").format(level=level))
+            count.setMinimumWidth(count.fontMetrics().horizontalAdvance("0000") + 28)
+            number = QLabel(_("{level}:").format(level=level))
+            number.setBuddy(count)
+            row.addSpacing(6)
+            row.addWidget(number)
+            row.addWidget(count)
+            count.valueChanged.connect(self._changed)
+            self.counts.append(count)
+        row.addStretch(1)
+        self.spread = QLabel()
+        self.spread.setTextFormat(Qt.TextFormat.PlainText)
+        self.spread.setAccessibleName(_("Spread for {capacity}").format(capacity=capacity))
+        self.warning = _wrapped("", bold=True)
+        self.warning.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 6, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.spread)
+        layout.addWidget(self.warning)
+        self._show_spread()
+
+    def votes(self) -> tuple[int, ...]:
+        values = tuple(count.value() for count in self.counts)
+        return values if any(values) else ()
+
+    def set_votes(self, votes: tuple[int, ...] | list[int]) -> None:
+        values = list(votes)[: len(self.counts)]
+        for n, count in enumerate(self.counts):
+            count.blockSignals(True)
+            count.setValue(values[n] if n < len(values) else 0)
+            count.blockSignals(False)
+        self._show_spread()
+
+    def _changed(self) -> None:
+        self._show_spread()
+        self.changed.emit()
+
+    def _show_spread(self) -> None:
+        spread = spread_of(self.votes())
+        self.spread.setText(_("Spread: {spread}").format(spread=spread.text()) if spread
+                            else _("Spread: no counts yet (optional)"))
+
+    def show_check(self, level: int | None, participants: int | None) -> None:
+        """A gentle word when the counts and the consensus do not fit together."""
+        spread = spread_of(self.votes())
+        text = ""
+        if spread is not None and participants and spread.raters > participants:
+            text = _("More votes counted ({raters}) than people taking part ({participants}).").format(
+                raters=spread.raters, participants=participants)
+        elif spread is not None and level is not None and not spread.lowest <= level <= spread.highest:
+            text = _("The consensus {level} lies outside what people chose ({lowest} to {highest}).").format(
+                level=level, lowest=spread.lowest, highest=spread.highest)
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))
+
+
 class CapacityBlock(QFrame):
     """One capacity on an area page: its level, priority, assets, gaps and evidence."""
 
@@ -301,6 +407,13 @@ class CapacityBlock(QFrame):
         self.gaps = _notes(_("Gaps for {capacity}").format(capacity=capacity.label), 2)
         self.evidence = _notes(_("Evidence for {capacity}").format(capacity=capacity.label), 2)
         self.evidence.setPlaceholderText(_("What shows this? e.g. attendance lists, reports"))
+        self.group = False
+        self.participants: int | None = None
+        self.consensus_caption = QLabel(_("Consensus the group agreed on:"))
+        self.consensus_caption.setBuddy(self.scale)
+        self.consensus_caption.hide()
+        self.tally = Tally(capacity.label)
+        self.tally.hide()
 
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -311,28 +424,56 @@ class CapacityBlock(QFrame):
         priority_row.addWidget(self.priority)
         priority_row.addStretch(1)
         grid.addLayout(priority_row, 0, 0, 1, 3)
+        self.captions: dict[str, QLabel] = {}
         for column, (caption, edit) in enumerate(((_("Assets (strengths)"), self.assets), (_("Gaps"), self.gaps),
                                                   (_("Evidence"), self.evidence))):
             caption_label = QLabel(caption)
             caption_label.setBuddy(edit)
+            self.captions[("assets", "gaps", "evidence")[column]] = caption_label
             grid.addWidget(caption_label, 1, column)
             grid.addWidget(edit, 2, column)
             grid.setColumnStretch(column, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.description)
+        layout.addWidget(self.consensus_caption)
         layout.addWidget(self.scale)
+        layout.addWidget(self.tally)
         layout.addLayout(grid)
         self.scale.level_changed.connect(self.changed)
+        self.scale.level_changed.connect(self._check_tally)
+        self.tally.changed.connect(self._check_tally)
+        self.tally.changed.connect(self.changed)
         self.priority.currentIndexChanged.connect(self.changed)
         for edit in (self.assets, self.gaps, self.evidence):
             edit.textChanged.connect(self.changed)
 
+    def set_group(self, group: bool, participants: int | None) -> None:
+        """Group in the room: the level is the consensus, and a tally keeps how many chose each level."""
+        self.group, self.participants = group, participants
+        self.consensus_caption.setVisible(group)
+        self.tally.setVisible(group)
+        name = self.capacity.label
+        self.scale.setAccessibleName(_("Consensus level for {capacity}").format(capacity=name) if group
+                                     else _("Level for {capacity}").format(capacity=name))
+        self.captions["evidence"].setText(_("Evidence for the consensus") if group else _("Evidence"))
+        self.evidence.setAccessibleName(_("Evidence for the consensus on {capacity}").format(capacity=name) if group
+                                        else _("Evidence for {capacity}").format(capacity=name))
+        self._check_tally()
+
+    def _check_tally(self) -> None:
+        if self.group:
+            self.tally.show_check(self.scale.level, self.participants)
+
     def answer(self) -> RatingAnswer:
         return RatingAnswer(self.capacity.id, self.scale.level, Priority(self.priority.currentData()),
-                            self.assets.toPlainText(), self.gaps.toPlainText(), self.evidence.toPlainText())
+                            self.assets.toPlainText(), self.gaps.toPlainText(), self.evidence.toPlainText(),
+                            self.tally.votes() if self.group else ())
 
     def apply(self, answer: RatingAnswer) -> None:
+        self.tally.set_votes(answer.votes)
+        if any(answer.votes):  # a restored group draft: keep its counts until the area page is shown
+            self.set_group(True, self.participants)
         self.scale.set_level(answer.level)
         self.priority.setCurrentIndex(max(0, self.priority.findData(int(answer.priority))))
         self.assets.setPlainText(answer.assets)
@@ -364,6 +505,10 @@ class AreaPage(QWizardPage):
         self.scroll = _scrolling(self, inner)
 
     def initializePage(self) -> None:
+        who = getattr(self.wizard(), "who", None)
+        group = isinstance(who, WhoPage) and who.is_group()
+        for block in self.blocks:
+            block.set_group(group, who.participants_count() if group else None)
         if self.blocks:
             self.blocks[0].setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -430,14 +575,28 @@ class SummaryPage(QWizardPage):
         form = self.wizard_.form()
         rated = sorted(form.rated(), key=lambda a: summary_order(a.priority, a.level or 0,
                                                                  self.wizard_.labels[a.capacity_id]))
+        # A group sitting shows the consensus and, beside it, how far apart the participants were.
+        group = form.mode == AssessmentMode.GROUP
+        titles = ([_("Capacity"), _("Consensus"), _("Spread"), _("Priority")] if group
+                  else [_("Capacity"), _("Level"), _("Priority")])
+        self.table.setColumnCount(len(titles))
+        self.table.setHorizontalHeaderLabels(titles)
+        for column in range(1, len(titles)):
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setRowCount(len(rated))
         for row, answer in enumerate(rated):
-            for column, text in enumerate((self.wizard_.labels[answer.capacity_id], str(answer.level),
-                                           label(answer.priority))):
+            spread = answer.spread()
+            texts = [self.wizard_.labels[answer.capacity_id], str(answer.level), label(answer.priority)]
+            if group:
+                texts.insert(2, spread.text() if spread else "–")
+            for column, text in enumerate(texts):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         skipped = len(form.answers) - len(rated)
         self.count.setText(ngettext("{count} capacity rated", "{count} capacities rated", len(rated)).format(
             count=len(rated)) + " · " + ngettext("{count} skipped", "{count} skipped", skipped).format(count=skipped))
+        if group and form.participants:
+            self.count.setText(ngettext("Group of {count}", "Group of {count}", form.participants).format(
+                count=form.participants) + " · " + self.count.text())
         self.nothing.setVisible(not rated)
         self.deliver.blockSignals(True)
         self.deliver.setPlainText(form.deliver)

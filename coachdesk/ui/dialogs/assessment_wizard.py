@@ -84,6 +84,7 @@ class AssessmentWizard(QWizard):
                               assessed_on=date(day.year(), day.month(), day.day()),
                               mode=AssessmentMode(self.who.mode.currentData()),
                               language=self.who.language.currentData() or "",
+                              participants=self.who.participants_count(),
                               facilitator=self.context.settings.user_name, answers=[b.answer() for b in self.blocks],
                               **fields)
 
