@@ -8,6 +8,7 @@ entries already present are left alone, because a person or the hub may have edi
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +50,8 @@ class ReferenceData:
     #: language → {"area"|"capacity"|"method" → key → {"label", "description", "anchors"}}
     texts: dict[str, dict[str, dict[str, dict[str, Any]]]] = field(default_factory=dict)
     fingerprint: str = ""
+    #: area or capacity key → its Wikidata item id ("Q11024"), where a named source states one
+    wikidata: dict[str, str] = field(default_factory=dict)
 
 
 def reference_folder() -> Path:
@@ -94,8 +97,12 @@ def read_reference_data(folder: Path | None = None) -> ReferenceData:
         missing = [k for k in keys if k not in english[kind]]
         if missing:
             raise ReferenceDataError(f"text/en.toml has no {kind} text for: {', '.join(missing)}")
+    wikidata = {str(k): str(v) for k, v in taxonomy.get("wikidata", {}).items()}
+    malformed = [k for k, v in wikidata.items() if not re.fullmatch(r"Q[1-9][0-9]*", v)]
+    if malformed:
+        raise ReferenceDataError(f"taxonomy.toml: the Wikidata id of {', '.join(malformed)} is not like Q42")
     return ReferenceData(areas, list(toolbox.get("methods", [])), list(funding.get("program", [])), texts,
-                         digest.hexdigest())
+                         digest.hexdigest(), wikidata)
 
 
 def _text(entry: dict[str, Any]) -> dict[str, str]:
@@ -121,9 +128,11 @@ def apply_reference_data(session: Session, data: ReferenceData) -> int:
 
     for area_pos, (area_key, capacity_keys) in enumerate(data.areas):
         area_id = named_id("capacity_area", area_key)
-        add(CapacityArea(id=area_id, key=area_key, position=area_pos))
+        add(CapacityArea(id=area_id, key=area_key, position=area_pos, wikidata_id=data.wikidata.get(area_key)))
         for cap_pos, cap_key in enumerate(capacity_keys):
-            add(Capacity(id=named_id("capacity", cap_key), key=cap_key, area_id=area_id, position=cap_pos))
+            add(Capacity(id=named_id("capacity", cap_key), key=cap_key, area_id=area_id, position=cap_pos,
+                         wikidata_id=data.wikidata.get(cap_key)))
+    _add_wikidata_ids(session, data.wikidata)
     for pos, key in enumerate(data.methods):
         add(ToolboxMethod(id=named_id("toolbox_method", key), key=key, position=pos))
     for program in data.funding:
@@ -167,6 +176,16 @@ def apply_reference_data(session: Session, data: ReferenceData) -> int:
                                 notes=str(entry.get("notes", ""))))
     session.add_all(added)
     return len(added)
+
+
+def _add_wikidata_ids(session: Session, wikidata: dict[str, str]) -> None:
+    """Give shipped Wikidata ids to rows that have none yet (an upgrade). A row whose id a person
+    set, or cleared (stored as ""), keeps what the person chose."""
+    if not wikidata:
+        return
+    for cls in (CapacityArea, Capacity):
+        for row in session.scalars(select(cls).where(cls.key.in_(list(wikidata)), cls.wikidata_id.is_(None))):
+            row.wikidata_id = wikidata[row.key]
 
 
 def ensure_reference_data(db: Database, data: ReferenceData | None = None, templates: Any = None) -> int:
