@@ -72,7 +72,36 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, metavar=_("FILE"), help=_("the CSV file to read"))
     load.set_defaults(handler=_csv_import)
     _sync_commands(commands)
+    _capx_commands(commands)
     return parser
+
+
+def _capx_commands(commands) -> None:  # type: ignore[no-untyped-def]
+    """Capacity profiles to and from the Wikimedia Capacity Exchange."""
+    capx = commands.add_parser("capx", help=_("move capacity profiles to and from the Capacity Exchange"),
+                               description=_("Export and import capacity profiles (known, available and wanted "
+                                             "capacities, by Wikidata id) as JSON for the Wikimedia Capacity "
+                                             "Exchange."))
+    capx_commands = capx.add_subparsers(dest="capx_command", metavar=_("ACTION"), required=True)
+    export = capx_commands.add_parser("export", help=_("write capacity profiles to a JSON file"),
+                                      description=_("Write the capacity profiles of the mentees who agreed to be "
+                                                    "suggested as peers, or of the mentees named, from their latest "
+                                                    "assessments. Contact details and private notes never leave."))
+    export.add_argument("-o", "--output", type=Path, required=True, metavar=_("FILE"), help=_("the file to write"))
+    export.add_argument("--mentee", action="append", default=None, metavar=_("ID"),
+                        help=_("export this mentee (may be given several times)"))
+    export.add_argument("--lang", default="", metavar=_("CODE"), help=_("the language of the capacity labels"))
+    export.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
+    export.set_defaults(handler=_capx_export)
+    load = capx_commands.add_parser("import", help=_("record capacity profiles from a JSON file"),
+                                    description=_("Record each profile as a self-reported assessment of the "
+                                                  "matching mentee. The whole file is checked first: if anything "
+                                                  "is wrong, nothing is changed."))
+    load.add_argument("file", type=Path, metavar=_("FILE"), help=_("the JSON file to read"))
+    load.add_argument("--create", action="store_true", help=_("add profiles that match no mentee as new mentees"))
+    load.add_argument("--dry-run", action="store_true", help=_("only say what would be recorded"))
+    load.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
+    load.set_defaults(handler=_capx_import)
 
 
 def _sync_commands(commands) -> None:  # type: ignore[no-untyped-def]
@@ -408,6 +437,56 @@ def _report(args: argparse.Namespace) -> int:
         db.close()
     _emit(args, {"file": str(printed.path), "pages": printed.pages},
           _("Wrote {file}.").format(file=printed.path))
+    return EXIT_OK
+
+
+def _capx_export(args: argparse.Namespace) -> int:
+    import uuid
+
+    from coachdesk.services.capx import export_profiles
+
+    ids = None
+    if args.mentee is not None:
+        ids = []
+        for text in args.mentee:
+            try:
+                ids.append(uuid.UUID(text))
+            except ValueError:
+                raise InputError(_("“{text}” is not a mentee id.").format(text=text)) from None
+    with _open(args) as db:
+        written = export_profiles(db, args.output, ids, _print_language(args))
+    _emit(args, {"file": str(args.output), "profiles": written},
+          ngettext("Wrote {count} profile to {file}.", "Wrote {count} profiles to {file}.", written).format(
+              count=written, file=args.output))
+    return EXIT_OK
+
+
+def _capx_import(args: argparse.Namespace) -> int:
+    from coachdesk.services.capx import import_profiles, read_document
+
+    profiles = read_document(args.file)  # a bad file is refused before the database is opened
+    with _open(args) as db:
+        plan = import_profiles(db, create=args.create, dry_run=args.dry_run, profiles=profiles)
+    if args.json:
+        print(json.dumps({"dry_run": args.dry_run, "profiles": [p.as_dict() for p in plan.profiles]},
+                         indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for profile in plan.profiles:
+        who = _("{name} (new)").format(name=profile.name) if profile.new else profile.name
+        if not profile.ratings:
+            print(_("{who}: nothing to record.").format(who=who))
+        else:
+            print(_("{who}: {known} known, {available} available, {wanted} wanted.").format(
+                who=who, known=len(profile.known), available=len(profile.available), wanted=len(profile.wanted)))
+        if profile.skipped:
+            print("  " + _("Skipped, not in this taxonomy: {capacities}").format(capacities="; ".join(profile.skipped)))
+    count = len(plan.recorded)
+    if args.dry_run:
+        print(ngettext("Nothing was changed; {count} profile would be recorded.",
+                       "Nothing was changed; {count} profiles would be recorded.", count).format(count=count))
+    else:
+        print(ngettext("Recorded {count} profile as an assessment.", "Recorded {count} profiles as assessments.",
+                       count).format(count=count))
     return EXIT_OK
 
 
