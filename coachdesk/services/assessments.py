@@ -50,6 +50,8 @@ class CapacityInfo:
     description: str
     #: What each level 1–5 looks like; fewer than five where a translation lacks some.
     anchors: tuple[str, ...]
+    #: The question as a template words it for its stakeholders; "" when the whole taxonomy is asked.
+    prompt: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,233 @@
+"""Assessment templates per stakeholder type: the shipped ones, adapting a copy, the wizard's questions, sync."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import table_dump
+
+from coachdesk.errors import InputError
+from coachdesk.model import (
+    Assessment,
+    AssessmentTemplate,
+    MenteeKind,
+    TemplateQuestion,
+    TemplateQuestionText,
+    named_id,
+)
+from coachdesk.services import templates as tpl
+from coachdesk.services.reference_data import ensure_reference_data
+from coachdesk.services.template_data import read_template_data, template_id, templates_folder
+from coachdesk.services.workspace import open_workspace
+from coachdesk.sync.changes import changed_rows_since
+from coachdesk.sync.merge import merge_records
+
+LANGUAGES = ["en", "ar", "hi", "es", "fr", "pt_BR", "sw", "id"]
+PERSON, ORGANIZATION, GROUP = template_id("person"), template_id("organization"), template_id("group")
+
+
+def capacity(key: str):
+    return named_id("capacity", key)
+
+
+def keys_asked(db, template, language="en") -> list[str]:
+    with db.read() as session:
+        return [c.key for area in tpl.questions_for_wizard(session, template, language) for c in area.capacities]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_shipped_question_has_a_prompt_and_five_anchors_in_every_language(db, language):
+    with db.read() as session:
+        for key in ("person", "organization", "group"):
+            detail = tpl.template_detail(session, template_id(key), language)
+            assert detail.builtin and language in detail.languages
+            assert detail.name and detail.introduction
+            assert 8 <= len(detail.questions) <= 12
+            for question in detail.questions:
+                assert question.text_language == language, (key, question.capacity_key)
+                assert question.prompt.strip(), (key, question.capacity_key)
+                assert len(question.anchors) == 5 and all(a.strip() for a in question.anchors)
+                assert len(set(question.anchors)) == 5
+
+
+def test_the_files_name_every_question_in_every_language():
+    data = read_template_data()
+    assert set(data.texts) == set(LANGUAGES)
+    for template in data.templates:
+        for language in LANGUAGES:
+            text = data.texts[language][template.key]
+            assert set(text["question"]) == set(template.questions), (language, template.key)
+            assert all(len(q["anchors"]) == 5 for q in text["question"].values()), (language, template.key)
+
+
+def test_a_board_is_asked_about_governance_and_money_a_volunteer_about_speaking_and_organizing(db):
+    board, volunteer, group = keys_asked(db, ORGANIZATION), keys_asked(db, PERSON), keys_asked(db, GROUP)
+    assert {"financial_management", "fundraising", "legal", "reporting_evaluation"} <= set(board)
+    assert {"public_speaking", "community_organizing"} <= set(volunteer)
+    assert "public_speaking" not in board and "financial_management" not in volunteer
+    assert {"community_organizing", "collaborative", "event_management", "volunteer_engagement"} <= set(group)
+    with db.read() as session:
+        detail = tpl.template_detail(session, ORGANIZATION, "en")
+        assert "board" in detail.questions[0].prompt and "govern" in detail.questions[0].prompt
+        assert tpl.default_template(session, MenteeKind.ORGANIZATION) == ORGANIZATION
+        assert tpl.default_template(session, "person") == PERSON
+        listed = tpl.list_templates(session, "en")
+    assert [(t.kind, t.builtin) for t in listed] == [(MenteeKind.PERSON, True), (MenteeKind.ORGANIZATION, True),
+                                                     (MenteeKind.GROUP, True)]
+    assert all(len(t.languages) == 8 for t in listed)
+
+
+def test_the_wizard_asks_the_templates_prompt_and_anchors_in_the_assessments_language(db):
+    with db.read() as session:
+        areas = tpl.questions_for_wizard(session, ORGANIZATION, "fr")
+        french = tpl.template_detail(session, ORGANIZATION, "fr")
+    asked = {c.key: c for area in areas for c in area.capacities}
+    finance = next(q for q in french.questions if q.capacity_key == "financial_management")
+    assert asked["financial_management"].prompt == finance.prompt
+    assert asked["financial_management"].anchors == finance.anchors
+    # Areas in taxonomy order, questions in the template's order within each.
+    assert [a.key for a in areas] == ["governance_management", "organizational", "interpersonal"]
+    assert [c.key for c in areas[0].capacities] == ["financial_management", "fundraising", "legal",
+                                                    "reporting_evaluation", "human_resources"]
+
+
+def test_copy_and_adapt_then_the_wizard_asks_exactly_that(db):
+    with db.write() as session:
+        copy = tpl.copy_template(session, PERSON, language="en")
+    with db.read() as session:
+        detail = tpl.template_detail(session, copy, "en")
+        assert detail.name == "Volunteer (one person) (copy)" and not detail.builtin
+        assert detail.based_on == "Volunteer (one person)" and len(detail.languages) == 8
+        assert [t.name for t in tpl.list_templates(session, "en")][:2] == [
+            "Volunteer (one person)", "Volunteer (one person) (copy)"]
+    with db.write() as session:
+        added = tpl.add_question(session, copy, capacity("fundraising"))
+        speaking = named_id(copy, capacity("public_speaking"))
+        tpl.remove_question(session, named_id(copy, capacity("it_safety")))
+        tpl.move_question(session, added, -100)
+        anchors = list(tpl.template_detail(session, copy, "en").questions[1].anchors)
+        anchors[0] = "I have never given a talk, not even to friends."
+        tpl.save_question_text(session, speaking, "en", "Tell us about the last time you spoke to a group.", anchors)
+        tpl.add_language(session, copy, "ha", "en")
+        tpl.save_template_text(session, copy, "ha", "Mai sa kai", "Za mu yi magana game da abin da kake yi.")
+    asked = keys_asked(db, copy)
+    assert "fundraising" in asked and "it_safety" not in asked and len(asked) == 9
+    with db.read() as session:
+        detail = tpl.template_detail(session, copy, "en")
+        assert detail.questions[0].capacity_key == "fundraising"
+        areas = tpl.questions_for_wizard(session, copy, "en")
+        spoken = next(c for a in areas for c in a.capacities if c.key == "public_speaking")
+        assert spoken.prompt == "Tell us about the last time you spoke to a group."
+        assert spoken.anchors[0] == "I have never given a talk, not even to friends."
+        # The added question has no words of its own yet: the capacity's own anchors show.
+        raising = next(c for a in areas for c in a.capacities if c.key == "fundraising")
+        assert raising.prompt == "" and len(raising.anchors) == 5
+        hausa = tpl.template_detail(session, copy, "ha")
+        assert hausa.name == "Mai sa kai" and "ha" in hausa.languages
+        assert all(q.text_language == "ha" for q in hausa.questions)
+        # The shipped template is untouched.
+        assert "it_safety" in [q.capacity_key for q in tpl.template_detail(session, PERSON, "en").questions]
+
+
+def test_a_removed_question_can_be_asked_again_and_keeps_one_row(db):
+    with db.write() as session:
+        copy = tpl.copy_template(session, GROUP, name="Hausa user group", language="en")
+        question = named_id(copy, capacity("adaptive"))
+        tpl.remove_question(session, question)
+        assert tpl.add_question(session, copy, capacity("adaptive")) == question
+        with pytest.raises(InputError, match="already asks"):
+            tpl.add_question(session, copy, capacity("adaptive"))
+    with db.read() as session:
+        assert tpl.template_detail(session, copy, "en").questions[-1].capacity_key == "adaptive"
+
+
+@pytest.mark.parametrize("edit", [
+    lambda s: tpl.add_question(s, PERSON, capacity("fundraising")),
+    lambda s: tpl.remove_question(s, named_id(PERSON, capacity("it_safety"))),
+    lambda s: tpl.move_question(s, named_id(PERSON, capacity("it_safety")), -1),
+    lambda s: tpl.save_question_text(s, named_id(PERSON, capacity("it_safety")), "en", "Changed?", ["a"] * 5),
+    lambda s: tpl.save_template_text(s, PERSON, "en", "Renamed", ""),
+    lambda s: tpl.add_language(s, PERSON, "ha", "en"),
+    lambda s: tpl.delete_template(s, PERSON),
+])
+def test_a_shipped_template_is_never_edited_in_place(db, edit):
+    before = table_dump(db)
+    with pytest.raises(InputError) as refused:
+        with db.write() as session:
+            edit(session)
+    assert str(refused.value) == ("Copy this template to adapt it; the shipped templates stay as they are "
+                                  "so every device agrees.")
+    assert table_dump(db) == before
+
+
+def test_deleting_a_copy_keeps_the_assessments_made_with_it(db):
+    with db.write() as session:
+        copy = tpl.copy_template(session, ORGANIZATION, language="en")
+    from datetime import date
+
+    from coachdesk.services.assessments import AssessmentForm, RatingAnswer, record_assessment
+    from coachdesk.services.mentees import MenteeForm, save_mentee
+    with db.write() as session:
+        mentee_id = save_mentee(session, MenteeForm(name="Wiki Club", kind=MenteeKind.ORGANIZATION))
+        form = AssessmentForm(mentee_id=mentee_id, assessed_on=date(2026, 5, 1), template_id=copy,
+                              answers=[RatingAnswer(capacity("legal"), 2)])
+        assessment_id, _plan = record_assessment(session, form, create_plan=False)
+    with db.write() as session:
+        tpl.delete_template(session, copy)
+    with db.read() as session:
+        assert session.get(AssessmentTemplate, copy).deleted
+        assert session.get(Assessment, assessment_id).template_id == copy
+        assert copy not in [t.id for t in tpl.list_templates(session)]
+
+
+def test_a_copied_template_syncs_to_another_device_whole(tmp_path):
+    first, second = open_workspace(tmp_path / "a.sqlite"), open_workspace(tmp_path / "b.sqlite")
+    try:
+        with first.write() as session:
+            copy = tpl.copy_template(session, GROUP, name="Kiswahili community", language="en")
+            tpl.add_question(session, copy, capacity("it_safety"))
+            question = named_id(copy, capacity("community_organizing"))
+            tpl.save_question_text(session, question, "sw", "Mnakutana vipi?", [f"Kiwango {n}" for n in range(1, 6)])
+        with first.read() as session:
+            records = changed_rows_since(session, 0)
+            expected = tpl.template_detail(session, copy, "sw")
+        with second.write() as session:
+            merge_records(session, records)
+        with second.read() as session:
+            arrived = tpl.template_detail(session, copy, "sw")
+            assert arrived == expected
+            assert arrived.questions[0].prompt == "Mnakutana vipi?"
+            assert [q.capacity_key for q in arrived.questions][-1] == "it_safety"
+            assert "Kiswahili community" in [t.name for t in tpl.list_templates(session, "en")]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_an_upgrade_adds_a_new_shipped_question_and_leaves_an_edited_one_alone(db, tmp_path):
+    folder = tmp_path / "templates"
+    shutil.copytree(templates_folder(), folder)
+    speaking_en = named_id(named_id(PERSON, capacity("public_speaking")), "en")
+    with db.write() as session:  # as the hub might have reworded it
+        session.get(TemplateQuestionText, speaking_en).prompt = "Reworded at the hub."
+    listing = folder / "templates.toml"
+    listing.write_text(listing.read_text(encoding="utf-8").replace(
+        '    "diversity_equity_inclusion",\n]\n\n[[template]]\nkey = "organization"',
+        '    "diversity_equity_inclusion",\n    "travel_visa",\n]\n\n[[template]]\nkey = "organization"'),
+        encoding="utf-8")
+    english = folder / "text" / "en.toml"
+    english.write_text(english.read_text(encoding="utf-8").replace(
+        'prompt = "When you speak in front of people', 'prompt = "New shipped wording. When you speak') +
+        '\n[template.person.question.travel_visa]\nprompt = "Have you travelled to a Wikimedia event abroad?"\n'
+        'anchors = ["Not yet.", "With help.", "On my own.", "I plan ahead.", "I help others."]\n', encoding="utf-8")
+
+    assert ensure_reference_data(db, templates=read_template_data(Path(folder))) == 2  # the question, its text
+
+    with db.read() as session:
+        detail = tpl.template_detail(session, PERSON, "en")
+        assert detail.questions[-1].capacity_key == "travel_visa"
+        assert detail.questions[-1].prompt == "Have you travelled to a Wikimedia event abroad?"
+        assert detail.questions[0].prompt == "Reworded at the hub."
+        assert session.get(TemplateQuestion, named_id(PERSON, capacity("travel_visa"))) is not None
