@@ -6,6 +6,7 @@ Texts are edited in one language at a time: each (owner, language) has one row w
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class CapacityEntry:
     description: str
     anchors: list[str]
     custom: bool
+    wikidata: str = ""  # the Wikidata item id ("Q11024"), or empty
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,8 @@ def capacity_tree(session: Session, language: str | None = None) -> list[AreaEnt
         else:
             label, description, anchors = capacity.key, "", []
         by_area.setdefault(capacity.area_id, []).append(
-            CapacityEntry(capacity.id, capacity.key, label, description, anchors, bool(capacity.custom)))
+            CapacityEntry(capacity.id, capacity.key, label, description, anchors, bool(capacity.custom),
+                          capacity.wikidata_id or ""))
     tree = []
     for area in session.scalars(select(CapacityArea).where(CapacityArea.deleted.is_(False))
                                 .order_by(CapacityArea.position, CapacityArea.key)):
@@ -232,6 +235,29 @@ def save_capacity_text(session: Session, capacity_id: uuid.UUID, label: str, des
         if shown and shown[2]:
             values["level_anchors"] = "\n".join(shown[2])
     _upsert_text(session, CapacityText, "capacity_id", capacity_id, language, values)
+
+
+def clean_wikidata_id(text: str) -> str:
+    """A Wikidata item id as typed ("q11024 " → "Q11024"); empty stays empty; anything else is refused."""
+    value = text.strip()
+    if value[:1] == "q":
+        value = "Q" + value[1:]
+    if value and not re.fullmatch(r"Q[1-9][0-9]*", value):
+        raise InputError(_("“{text}” is not a Wikidata item id: it is a Q followed by digits, like Q11024.")
+                         .format(text=text.strip()))
+    return value
+
+
+def save_capacity_wikidata(session: Session, capacity_id: uuid.UUID, text: str) -> str:
+    """Set (or clear) the Wikidata item of a capacity; return the id kept. A cleared id is stored as
+    empty text, so a later upgrade of the shipped taxonomy does not put one back."""
+    value = clean_wikidata_id(text)
+    capacity = session.get(Capacity, capacity_id)
+    if capacity is None or capacity.deleted:
+        raise InputError(_("This capacity no longer exists; it may have been removed on another device."))
+    if (capacity.wikidata_id or "") != value or capacity.wikidata_id is None:
+        capacity.wikidata_id = value
+    return value
 
 
 # -- funding opportunities ---------------------------------------------------------------------

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStackedLayout,
     QTableView,
@@ -27,6 +28,7 @@ from coachdesk.services.mentee_profile import mentee_languages, mentee_rowid
 from coachdesk.services.mentees import MenteeFilter, MenteeRow, set_archived
 from coachdesk.services.vocabulary import choices
 from coachdesk.ui.context import UiContext, touches
+from coachdesk.ui.dialogs import capx_import
 from coachdesk.ui.dialogs.mentee_dialog import MenteeDialog
 from coachdesk.ui.dialogs.merge_duplicates import MergeDuplicatesDialog
 from coachdesk.ui.models.mentee_table import MenteeTableModel
@@ -149,10 +151,17 @@ class MenteesPage(QWidget):
         self.merge_button = QPushButton(_("&Merge duplicates…"))
         self.merge_button.setToolTip(_("Merge the chosen mentee with one entered twice, e.g. on another device"))
         self.merge_button.clicked.connect(self.merge_duplicates)
+        self.capx_button = QPushButton(_("Capacity E&xchange"))
+        self.capx_button.setToolTip(_("Move capacity profiles to and from the Wikimedia Capacity Exchange"))
+        capx_menu = QMenu(self.capx_button)
+        capx_menu.addAction(_("&Export to Capacity Exchange…"), self.export_capx)
+        capx_menu.addAction(_("&Import from Capacity Exchange…"), self.import_capx)
+        self.capx_button.setMenu(capx_menu)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.open_button, self.edit_button, self.archive_button, self.merge_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.capx_button)
 
         widget = QWidget()
         layout = QVBoxLayout(widget)
@@ -321,6 +330,21 @@ class MenteesPage(QWidget):
         dialog = MergeDuplicatesDialog(self.context, row.id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._show_saved(dialog.kept_id))
+        dialog.open()
+        return dialog
+
+    def export_capx(self) -> None:
+        capx_import.export_all(self.context, self)
+
+    def import_capx(self) -> capx_import.CapxImportDialog | None:
+        path = capx_import.ask_open_file(self)
+        if path is None:
+            return None
+        dialog = capx_import.CapxImportDialog(self.context, path, self)
+        dialog.imported.connect(lambda plan: capx_import.tell(
+            self, _("Import from the Capacity Exchange"),
+            ngettext("Recorded {count} profile as an assessment.", "Recorded {count} profiles as assessments.",
+                     len(plan.recorded)).format(count=len(plan.recorded))))
         dialog.open()
         return dialog
 

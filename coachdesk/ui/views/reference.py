@@ -35,6 +35,7 @@ from coachdesk.services.reference_edit import (
     capacity_tree,
     list_methods,
     save_capacity_text,
+    save_capacity_wikidata,
     save_method_text,
 )
 from coachdesk.services import printing
@@ -161,6 +162,9 @@ class ToolboxPage(QWidget):
         self.anchors_title = QLabel(_("Levels 1 to 5:"))
         self.anchors = wrapped()
         self.anchors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.wikidata = WikidataRow()
+        self.wikidata.save_requested.connect(self._save_wikidata)
+        self.capacity_editor.extra.addWidget(self.wikidata)
         self.capacity_editor.extra.addWidget(self.anchors_title)
         self.capacity_editor.extra.addWidget(self.anchors)
         capacities_tab = QSplitter()
@@ -352,6 +356,7 @@ class ToolboxPage(QWidget):
         else:
             # Areas are shown, not edited: communities adapt the capacities they work on.
             self.capacity_editor.load(entry.label, entry.label, entry.description, editable=anchors is not None)
+        self.wikidata.load(getattr(entry, "wikidata", ""), visible=anchors is not None)
         self.anchors_title.setVisible(bool(anchors))
         self.anchors.setText("\n".join(_("{level} — {anchor}").format(level=i, anchor=a)
                                        for i, a in enumerate(anchors or [], start=1)))
@@ -363,3 +368,64 @@ class ToolboxPage(QWidget):
                                  success=lambda _r: self._saved(self.capacity_editor),
                                  failure=lambda e: page_parts.show_error(self, _("The capacity"), e), initiator=self)
 
+    def _save_wikidata(self) -> None:
+        capacity_id, text = self._current_capacity, self.wikidata.value()
+        self.context.tasks.write(lambda s: save_capacity_wikidata(s, capacity_id, text),
+                                 success=lambda kept: (self.wikidata.load(kept), self.reload()),
+                                 failure=lambda e: page_parts.show_error(self, _("The Wikidata item"), e),
+                                 initiator=self)
+
+
+class WikidataRow(QWidget):
+    """A capacity's Wikidata item id, which the Capacity Exchange matches capacities on."""
+
+    save_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = QLineEdit()
+        self.field.setMaxLength(16)
+        self.field.setPlaceholderText("Q11024")
+        self.field.setAccessibleName(_("Wikidata item"))
+        caption = QLabel(_("&Wikidata item:"))
+        caption.setBuddy(self.field)
+        self.save_button = QPushButton(_("Save &item"))
+        self.address = quiet(QLabel())
+        self.address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint = quiet(wrapped(_("The Capacity Exchange and other tools know a capacity by this id.")))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(caption)
+        row.addWidget(self.field, 1)
+        row.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 6)
+        layout.addLayout(row)
+        layout.addWidget(self.address)
+        layout.addWidget(self.hint)
+        self._baseline = ""
+        self.field.textChanged.connect(self._update)
+        self.field.returnPressed.connect(self._save)
+        self.save_button.clicked.connect(self._save)
+        self.load("")
+
+    def load(self, value: str, *, visible: bool | None = None) -> None:
+        self._baseline = value
+        with QSignalBlocker(self.field):
+            self.field.setText(value)
+        if visible is not None:
+            self.setVisible(visible)
+        self._update()
+
+    def value(self) -> str:
+        return self.field.text()
+
+    def _save(self) -> None:
+        if self.field.text().strip() != self._baseline:
+            self.save_requested.emit()
+
+    def _update(self) -> None:
+        self.save_button.setEnabled(self.field.text().strip() != self._baseline)
+        # Shown as text, not fetched: the page works without a connection.
+        self.address.setText(f"https://www.wikidata.org/wiki/{self._baseline}" if self._baseline else
+                             _("No Wikidata item yet."))
