@@ -54,6 +54,7 @@ PAGES = (
     PageSpec("toolbox", N_("Toolbox"), "coachdesk.ui.views.reference", "ToolboxPage"),
     PageSpec("funding", N_("Funding"), "coachdesk.ui.views.reference", "FundingPage"),
     PageSpec("requests", N_("Requests"), "coachdesk.ui.views.requests", "RequestsPage"),
+    PageSpec("builders", N_("Capacity builders"), "coachdesk.ui.views.builders", "BuildersPage"),
     PageSpec("sync", N_("Sync"), "coachdesk.ui.views.sync", "SyncPage"),
     PageSpec("reports", N_("Reports"), "coachdesk.ui.views.reports", "ReportsPage"),
     PageSpec("settings", N_("Settings"), "coachdesk.ui.views.settings", "SettingsPage"),
