@@ -44,6 +44,8 @@ from coachdesk.model import (
     SessionParticipant,
     Synced,
     ToolboxMethod,
+    TrackStepKind,
+    TrainerTrackStep,
     named_id,
     uuid7,
 )
@@ -94,6 +96,17 @@ COACH_NAMES = [
     "Salma Benali", "Rafael Costa", "Mei Lin", "Jonas Berg", "Fatou Diop", "Hamid Rahimi",
 ]
 CONSENT_FORMS = ["spoken consent at first meeting", "signed consent form", "consent by email"]
+#: Capacity builders' profiles, by coach: languages, region, methods trained in, capacities they can support.
+BUILDER_PROFILES = [
+    (["en", "ak"], "West Africa", ["training", "mentoring_coaching", "assessment"],
+     ["fundraising", "financial_management", "leadership_development"]),
+    (["ar", "fr"], "Middle East and North Africa", ["mentoring_coaching", "consultation"],
+     ["legal", "dangerous_environments", "it_safety"]),
+    (["es", "en"], "Latin America", ["training", "online_learning"], ["community_outreach", "public_speaking"]),
+    (["hi", "en"], "South Asia", ["training", "onsite_assistance"], ["event_management", "volunteer_engagement"]),
+    (["pl", "en"], "Central Europe", ["community_of_practice"], ["technical", "reporting_evaluation"]),
+    (["ig", "en"], "West Africa", ["training"], ["fundraising", "communication"]),
+]
 
 
 @dataclass
@@ -184,6 +197,7 @@ class _DemoBuilder:
                 self.progress(i + 1, self.size, _("Creating mentees"))
         self._trainings(communities, members, coaches)
         self._requests(communities)
+        self._capacity_builders()
         return self._write()
 
     def _mentee(self, i: int, communities: list[tuple[uuid.UUID, dict[str, Any]]], coaches: list[uuid.UUID],
@@ -308,9 +322,41 @@ class _DemoBuilder:
                      f"{self.label(key)}: {rng.choice(GAPS)}.", priority=rng.randrange(1, 6),
                      status=rng.choices(list(RequestStatus), weights=(40, 20, 15, 15, 10))[0])
 
+    def _capacity_builders(self) -> None:
+        """Profiles for the coaches, and the last one a new trainer part-way along the training-of-trainers
+        track with the first as their mentor. Drawn without the generator, so the rest of the data stays the same."""
+        rows = self.rows[Coach]
+        for i, row in enumerate(rows):
+            languages, region, methods, capacities = BUILDER_PROFILES[i % len(BUILDER_PROFILES)]
+            row.update(languages=list(languages), region=region, capacities=[k for k in capacities if k in
+                                                                            self.capacities],
+                       methods=[k for k in methods if k in self.methods])
+        trainee, mentor = rows[-1], rows[0]
+        trainee["methods"] = trainee["methods"][:1]
+        delivered = sorted((s for s in self.rows.get(CoachingSession, []) if s["coach_id"] == mentor["id"]
+                            and s["started_at"].date() <= self.today - timedelta(days=7)),
+                           key=lambda s: s["started_at"], reverse=True)
+        steps = [(TrackStepKind.TRAINING, 120, None, "training", 480, "Regional training of trainers")]
+        trainings = [s for s in delivered if s["kind"] is SessionKind.TRAINING] or delivered
+        first = min((s["started_at"] for s in trainings[:2]), default=None)
+        others = [s for s in delivered if s not in trainings[:2] and (first is None or s["started_at"] < first)]
+        steps += [(TrackStepKind.OBSERVATION, 0, s, None, 0, "") for s in others[:2]]
+        steps += [(TrackStepKind.CO_FACILITATION, 0, s, "training", s["duration_minutes"], "Led the second half")
+                  for s in trainings[:2]]
+        steps += [(TrackStepKind.MENTORING, 45 - 14 * n, None, None, 60, "Debrief and next steps") for n in range(3)]
+        for kind, days_ago, linked, method, minutes, notes in steps:
+            on = linked["started_at"].date() if linked else self.today - timedelta(days=days_ago)
+            self.add(TrainerTrackStep, trainee_id=trainee["id"], kind=kind, done_on=on, mentor_id=None
+                     if kind is TrackStepKind.TRAINING else mentor["id"], session_id=linked["id"] if linked else None,
+                     method_id=self.methods.get(method) if method else None, minutes=minutes, notes=notes)
+        # An experienced one, signed off long ago, shows what the end of the track looks like.
+        self.add(TrainerTrackStep, trainee_id=rows[1]["id"], kind=TrackStepKind.SIGN_OFF,
+                 done_on=self.today - timedelta(days=300), mentor_id=mentor["id"], session_id=None,
+                 method_id=self.methods.get("mentoring_coaching"), minutes=0, notes="")
+
     def _write(self) -> dict[str, int]:
         order = [Coach, Community, Mentee, CoachingSession, SessionParticipant, SessionCapacity, Assessment,
-                 CapacityRating, Plan, PlanGoal, PlanAction, CommunityRequest]
+                 CapacityRating, Plan, PlanGoal, PlanAction, CommunityRequest, TrainerTrackStep]
         total = sum(len(self.rows.get(cls, ())) for cls in order)
         done = 0
         counts = {}
