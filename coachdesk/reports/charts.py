@@ -18,15 +18,19 @@ from coachdesk.reports.layout import ACCENT, INK, MUTED, RULE
 
 LATEST = ACCENT
 PREVIOUS = colors.HexColor("#c2410c")
+SPREAD = colors.HexColor("#7c9cb5")  # a group's lowest-to-highest band, lighter than the consensus line
 
 
 class Radar(Flowable):
-    """Levels 1–5 per capacity on spokes; the latest assessment filled, the previous one dashed."""
+    """Levels 1–5 per capacity on spokes; the latest assessment filled, the previous one dashed; for a group
+    sitting, a band along each spoke from the lowest to the highest level the participants chose."""
 
     def __init__(self, axes: Sequence[str], latest: Sequence[float], previous: Sequence[float] | None,
-                 size: float, rtl: bool, levels: int = 5) -> None:
+                 size: float, rtl: bool, levels: int = 5,
+                 spreads: Sequence[tuple[float, float] | None] | None = None) -> None:
         super().__init__()
         self.axes, self.latest, self.previous = list(axes), list(latest), list(previous) if previous else None
+        self.spreads = list(spreads) if spreads else []
         self.size, self.rtl, self.levels = size, rtl, levels
         self.label_width = size * 0.22
         self.width = size + 2 * self.label_width
@@ -51,6 +55,10 @@ class Radar(Flowable):
         for i in range(count):
             x, y = self._point(i, self.levels)
             drawing.add(Line(self.width / 2, self.height / 2, x, y, strokeColor=RULE, strokeWidth=0.4))
+        for i, spread in enumerate(self.spreads):
+            if spread is not None:
+                low, high = self._point(i, spread[0]), self._point(i, spread[1])
+                drawing.add(Line(*low, *high, strokeColor=SPREAD, strokeWidth=5, strokeLineCap=1))
         if self.previous:
             points = [c for i, v in enumerate(self.previous) for c in self._point(i, v)]
             drawing.add(PolyLine(points + points[:2], strokeColor=PREVIOUS, strokeWidth=1.2, strokeDashArray=[3, 2]))

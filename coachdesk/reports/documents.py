@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from coachdesk.i18n import _, format_date, format_decimal, format_percent, format_time, ngettext
-from coachdesk.reports.charts import LATEST, PREVIOUS, Bar, Legend, Radar
+from coachdesk.reports.charts import LATEST, PREVIOUS, SPREAD, Bar, Legend, Radar
 from coachdesk.reports.layout import Page
 
 
@@ -39,6 +39,19 @@ class RatedCapacity:
     assets: str
     gaps: str
     evidence: str
+    spread: tuple[int, int, int] | None = None  # a group sitting's (lowest, highest, raters)
+
+
+@dataclass
+class GroupSitting:
+    """A group assessment: how many took part, and the words its handout uses (resources/handouts)."""
+
+    participants: int | None
+    texts: dict[str, str]
+    spreads: list[tuple[int, int] | None] = field(default_factory=list)  # per chart axis: (lowest, highest)
+
+
+WIDE_SPREAD = 2  # levels apart from which the handout marks a spread as worth discussing
 
 
 @dataclass
@@ -55,6 +68,7 @@ class AssessmentSummaryDoc:
     latest: list[float]
     previous: list[float] | None
     appreciative: list[tuple[str, str]] = field(default_factory=list)  # (question, answer)
+    group: GroupSitting | None = None
 
 
 def _change(level: int, previous: int | None) -> str:
@@ -64,31 +78,60 @@ def _change(level: int, previous: int | None) -> str:
     return "±0" if difference == 0 else f"{difference:+d}"
 
 
+def _spread_cell(spread: tuple[int, int, int] | None, texts: dict[str, str]) -> str:
+    """"2–5 (14)" and, two levels or more apart, the word for a wide spread on a line of its own."""
+    if spread is None:
+        return "—"
+    lowest, highest, raters = spread
+    cell = f"{lowest}–{highest}" if lowest != highest else str(lowest)
+    if raters:
+        cell += f" ({raters})"
+    if highest - lowest >= WIDE_SPREAD:
+        cell += "\n" + texts["wide"]
+    return cell
+
+
 def assessment_summary(doc: AssessmentSummaryDoc, page: Page) -> list[Flowable]:
     story: list[Flowable] = [page.p(_("Assessment summary"), "title"),
                              page.p(" · ".join(x for x in (doc.mentee, doc.kind, doc.community) if x), "subtitle")]
     facts = [_("Assessed on {date}").format(date=format_date(doc.assessed_on, "long")), doc.mode]
+    if doc.group and doc.group.participants:
+        facts.append(doc.group.texts["participants"].format(count=doc.group.participants))
     if doc.facilitator:
         facts.append(_("Facilitated by {name}").format(name=doc.facilitator))
     if doc.previous_on:
         facts.append(_("Compared with {date}").format(date=format_date(doc.previous_on, "long")))
     story.append(page.p(" · ".join(facts), "small"))
     if doc.axes:
-        story.append(Radar(doc.axes, doc.latest, doc.previous, min(page.width * 0.55, 95 * mm), page.rtl))
+        spreads = doc.group.spreads if doc.group and any(doc.group.spreads) else None
+        story.append(Radar(doc.axes, doc.latest, doc.previous, min(page.width * 0.55, 95 * mm), page.rtl,
+                           spreads=spreads))
         keys = [(LATEST, False, format_date(doc.assessed_on))]
         if doc.previous and doc.previous_on:
             keys.append((PREVIOUS, True, format_date(doc.previous_on)))
+        if spreads and doc.group:
+            keys.append((SPREAD, False, doc.group.texts["spread"]))
         story += [Legend(keys, page.width * 0.6, page.rtl), page.space(6)]
     for question, answer in doc.appreciative:
         if answer:
             story += [page.bold(question), page.p(answer)]
     header = [_("Capacity"), _("Level"), _("Change"), _("Priority"), _("Assets"), _("Gaps"), _("Evidence")]
+    widths = [18, 8, 9, 12, 18, 18, 17]
+    if doc.group:
+        # The consensus stands where the level would, the spread of the show of hands beside it.
+        header = [header[0], doc.group.texts["consensus"], doc.group.texts["spread"], *header[2:]]
+        widths = [15, 11, 11, 9, 10, 15, 15, 14]
+        story.append(page.p(doc.group.texts["explanation"], "small"))
     for area, rated in doc.areas:
-        rows = [header] + [[r.label, str(r.level), _change(r.level, r.previous), r.priority, r.assets, r.gaps,
-                            r.evidence] for r in rated]
+        rows = [header]
+        for r in rated:
+            row = [r.label, str(r.level), _change(r.level, r.previous), r.priority, r.assets, r.gaps, r.evidence]
+            if doc.group:
+                row.insert(2, _spread_cell(r.spread, doc.group.texts))
+            rows.append(row)
         story.append(CondPageBreak(40 * mm))
         story.append(page.p(area, "heading"))
-        story.append(page.table(rows, [18, 8, 9, 12, 18, 18, 17]))
+        story.append(page.table(rows, widths))
     if not doc.areas:
         story.append(page.p(_("This assessment rated no capacities.")))
     return story

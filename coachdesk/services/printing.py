@@ -23,10 +23,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coachdesk.errors import InputError
-from coachdesk.i18n import _, format_date, is_language_code, language_name, shipped_languages, use_language
+from coachdesk.i18n import (
+    _,
+    current_language,
+    format_date,
+    is_language_code,
+    language_name,
+    shipped_languages,
+    use_language,
+)
 from coachdesk.model import (
     ActionStatus,
     Assessment,
+    AssessmentMode,
     Capacity,
     CapacityArea,
     CapacityRating,
@@ -98,7 +107,7 @@ def _session(session: Session, ref: Any) -> CoachingSession:
 
 
 def assessment_doc(session: Session, mentee_ref: Any):  # type: ignore[no-untyped-def]
-    from coachdesk.reports.documents import AssessmentSummaryDoc, RatedCapacity
+    from coachdesk.reports.documents import AssessmentSummaryDoc, GroupSitting, RatedCapacity
 
     mentee = _mentee(session, mentee_ref)
     latest = previous_assessment(session, mentee.id)
@@ -121,7 +130,8 @@ def assessment_doc(session: Session, mentee_ref: Any):  # type: ignore[no-untype
         label = details.get(r.capacity_id, ("?", "", []))[0]
         grouped.setdefault(area_id, []).append(RatedCapacity(
             label, r.level, before.get(r.capacity_id) if earlier else None,
-            vocabulary.label(Priority(r.priority)) if r.priority else "—", r.assets, r.gaps, r.evidence))
+            vocabulary.label(Priority(r.priority)) if r.priority else "—", r.assets, r.gaps, r.evidence,
+            (r.lowest, r.highest, r.raters or 0) if r.lowest is not None and r.highest is not None else None))
     coach = session.get(Coach, assessment.facilitator_id) if assessment.facilitator_id else None
     community = session.get(Community, mentee.community_id) if mentee.community_id else None
     axes = [details.get(r.capacity_id, ("?", "", []))[0] for r in ratings]
@@ -131,7 +141,12 @@ def assessment_doc(session: Session, mentee_ref: Any):  # type: ignore[no-untype
         [(areas.get(aid, ""), rows) for aid, rows in grouped.items()], axes, [float(r.level) for r in ratings],
         [float(before.get(r.capacity_id, 0)) for r in ratings] if earlier else None,
         [(_("What works well today?"), assessment.discover), (_("What could it be?"), assessment.dream),
-         (_("How will we get there?"), assessment.design), (_("What do we do next?"), assessment.deliver)])
+         (_("How will we get there?"), assessment.design), (_("What do we do next?"), assessment.deliver)],
+        # A group sitting: how many took part, and the handout's words for consensus and spread.
+        GroupSitting(assessment.participants, handout_texts(current_language())["group_assessment"],
+                     [(r.lowest, r.highest) if r.lowest is not None and r.highest is not None else None
+                      for r in ratings])
+        if assessment.mode == AssessmentMode.GROUP else None)
 
 
 def plan_doc(session: Session, mentee_ref: Any):  # type: ignore[no-untyped-def]

@@ -273,6 +273,7 @@ class WhoPage(QWizardPage):
             self.error.setText(_("Enter how many people take part in the group sitting."))
             self.error.show()
             self.participants.setFocus()
+            self.participants.selectAll()  # typing replaces "not entered"
             return False
         self.error.hide()
         return True

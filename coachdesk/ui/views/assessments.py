@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from coachdesk.i18n import _, format_date, format_number, ngettext
+from coachdesk.model import AssessmentMode
 from coachdesk.services.assessments import (
     AssessmentDetail,
     AssessmentSummary,
     RatingRow,
+    Spread,
     assessment_detail,
     list_assessments,
     radar_for_assessment,
@@ -47,6 +49,20 @@ from coachdesk.ui.widgets.radar_chart import RadarChart, RadarSeries
 LIMIT = 500
 SortRole = Qt.ItemDataRole.UserRole + 2
 IdRole = Qt.ItemDataRole.UserRole + 1
+WIDE_SPREAD = 2  # levels between the lowest and the highest vote from which a spread is worth discussing
+
+
+def is_wide(spread: Spread | None) -> bool:
+    return spread is not None and spread.highest - spread.lowest >= WIDE_SPREAD
+
+
+def spread_text(spread: Spread | None, short: bool = False) -> str:
+    """A group's spread as the detail shows it; a wide one says so in words, not by colour alone."""
+    if spread is None:
+        return "–"
+    if is_wide(spread):
+        return (_("{spread} · wide") if short else _("{spread} · wide, worth discussing")).format(spread=spread.text())
+    return spread.text()
 
 
 class AssessmentListModel(QAbstractTableModel):
@@ -158,14 +174,34 @@ class AssessmentDetailView(QWidget):
         self.tabs.setEnabled(True)
         summary = detail.summary
         parts = [summary.mentee_name, format_date(summary.assessed_on, "long"), label(summary.mode)]
+        group = summary.mode == AssessmentMode.GROUP
+        if group and detail.participants:
+            parts.append(ngettext("Group of {count}", "Group of {count}", detail.participants).format(
+                count=format_number(detail.participants)))
         if detail.facilitator:
             parts.append(_("facilitated by {name}").format(name=detail.facilitator))
         self.heading.setText(" · ".join(parts))
         self._rows = detail.ratings
+        # A group sitting: the level is the consensus, and the spread of the show of hands sits beside it.
+        titles = ([_("Capacity"), _("Consensus"), _("Spread"), _("Priority")] if group
+                  else [_("Capacity"), _("Level"), _("Priority")])
+        self.ratings.setColumnCount(len(titles))
+        self.ratings.setHorizontalHeaderLabels(titles)
+        for column in range(1, len(titles)):
+            self.ratings.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.ratings.setRowCount(len(detail.ratings))
         for row, rating in enumerate(detail.ratings):
-            for column, text in enumerate((rating.label, str(rating.level), label(rating.priority))):
-                self.ratings.setItem(row, column, QTableWidgetItem(text))
+            texts = [rating.label, str(rating.level), label(rating.priority)]
+            if group:
+                texts.insert(2, spread_text(rating.spread, short=True))
+            for column, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                if group and column == 2 and is_wide(rating.spread):
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                    item.setToolTip(_("The participants were two levels or more apart: worth discussing."))
+                self.ratings.setItem(row, column, item)
         if detail.ratings:
             self.ratings.setCurrentCell(0, 0)
         self._show_notes(0)
@@ -180,7 +216,11 @@ class AssessmentDetailView(QWidget):
             self.notes.clear()
             return
         rating = self._rows[row]
-        lines = [_("{capacity}, level {level}").format(capacity=rating.label, level=rating.level)]
+        if rating.spread is not None:
+            lines = [_("{capacity}, consensus {level} (spread {spread})").format(
+                capacity=rating.label, level=rating.level, spread=spread_text(rating.spread))]
+        else:
+            lines = [_("{capacity}, level {level}").format(capacity=rating.label, level=rating.level)]
         for title, text in ((_("Assets"), rating.assets), (_("Gaps"), rating.gaps), (_("Evidence"), rating.evidence)):
             lines.append(_("{title}: {text}").format(title=title, text=" ".join(text.split()) or "–"))
         self.notes.setText("\n".join(lines))
