@@ -34,6 +34,7 @@ test: catalogs
 ## Benchmarks against DESIGN.md's budgets (takes minutes; prints a table).
 bench: catalogs
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(BENCH_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.matching $(filter --quick,$(BENCH_ARGS))
 
 ## Screens rendered offscreen from demo data into docs/screenshots/, in English, Arabic and Hindi.
 screenshots: catalogs

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 
 #: Objects the models do not describe, made by migrations for SQLite only: full-text search
-#: tables and the list indexes that use SQLite's partial, collated index syntax.
-UNMODELLED_PREFIXES = ("search_", "list_")
+#: tables, the list indexes that use SQLite's partial, collated index syntax, and the peer-matching
+#: partial indexes (db/versions/0009).
+UNMODELLED_PREFIXES = ("search_", "list_", "match_")
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
