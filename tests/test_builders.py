@@ -62,6 +62,7 @@ def test_sessions_delivered_count_live_sessions_and_their_hours(db, team):
     add_session(db, team["amina"], 90)
     add_session(db, team["amina"], 120, day=datetime(2026, 2, 5, 9), title="Press training")
     add_session(db, team["amina"], 600, deleted=True)
+    add_session(db, team["amina"], 60, day=datetime.now() + timedelta(days=3), title="Planned visit")  # not yet
     add_session(db, team["ravi"], 30)
     with db.read() as session:
         rows = {r.name: r for r in list_builders(session)}

@@ -103,7 +103,8 @@ def test_a_co_facilitation_and_a_sign_off_read_on_the_progress_line(qtbot, team,
     qtbot.waitUntil(lambda: page.steps.topLevelItemCount() == 1)
     step = page.steps.topLevelItem(0)
     assert [step.text(i) for i in range(1, 4)] == ["Co-facilitated a session", "Amina Bello",
-                                                   "2/3/25 — Wiki Loves Africa workshop"]
+                                                   "Wiki Loves Africa workshop"]
+    assert step.toolTip(3) == "Feb 3, 2025 — Wiki Loves Africa workshop"
 
     add_step(qtbot, page, TrackStepKind.SIGN_OFF, date(2025, 3, 12), team["amina"], method="training")
     qtbot.waitUntil(lambda: page.steps.topLevelItemCount() == 2)

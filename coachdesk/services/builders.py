@@ -166,12 +166,17 @@ def _query(f: BuilderFilter):  # type: ignore[no-untyped-def]
     return query
 
 
+def _delivered():  # type: ignore[no-untyped-def]
+    """Sessions that took place: a session logged ahead for a later day is not delivered yet."""
+    return CoachingSession.started_at <= datetime.now()
+
+
 def _delivered_totals(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
     if not ids:
         return {}
     rows = session.execute(
         select(CoachingSession.coach_id, func.count(), func.coalesce(func.sum(CoachingSession.duration_minutes), 0))
-        .where(CoachingSession.deleted.is_(False), CoachingSession.coach_id.in_(list(ids)))
+        .where(CoachingSession.deleted.is_(False), CoachingSession.coach_id.in_(list(ids)), _delivered())
         .group_by(CoachingSession.coach_id))
     return {coach_id: (count, int(minutes)) for coach_id, count, minutes in rows}
 
@@ -258,7 +263,8 @@ def builder_detail(session: Session, builder_id: uuid.UUID, language: str | None
     delivered = [DeliveredSession(sid, title, kind, started, minutes) for sid, title, kind, started, minutes in
                  session.execute(select(CoachingSession.id, CoachingSession.title, CoachingSession.kind,
                                         CoachingSession.started_at, CoachingSession.duration_minutes)
-                                 .where(CoachingSession.coach_id == builder_id, CoachingSession.deleted.is_(False))
+                                 .where(CoachingSession.coach_id == builder_id, CoachingSession.deleted.is_(False),
+                                        _delivered())
                                  .order_by(CoachingSession.started_at.desc()).limit(DELIVERED_SHOWN))]
     return BuilderDetail(row, coach.email, coach.notes, track_steps(session, builder_id, language), delivered)
 

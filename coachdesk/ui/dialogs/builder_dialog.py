@@ -197,14 +197,15 @@ class BuilderDialog(_WritingDialog):
                 parent.addChild(child)
         self.capacities.expandAll()
 
-        profile = QFormLayout()
-        profile.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        profile.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        profile.addRow(_caption(_("&Name (required):"), self.name), self.name)
-        profile.addRow(_caption(_("&Role:"), self.role), self.role)
-        profile.addRow(_caption(_("&Languages:"), self.languages), self.languages)
-        profile.addRow("", self.languages_hint)
-        profile.addRow(_caption(_("Re&gion:"), self.region), self.region)
+        left, profile = QFormLayout(), QFormLayout()
+        for form in (left, profile):
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        left.addRow(_caption(_("&Name (required):"), self.name), self.name)
+        left.addRow(_caption(_("&Role:"), self.role), self.role)
+        left.addRow(_caption(_("&Languages:"), self.languages), self.languages)
+        left.addRow("", self.languages_hint)
+        left.addRow(_caption(_("Re&gion:"), self.region), self.region)
         profile.addRow(_caption(_("&Email:"), self.email), self.email)
         note = QLabel(_("The email address stays on this device: it is never synced."))
         note.setWordWrap(True)
@@ -227,13 +228,16 @@ class BuilderDialog(_WritingDialog):
 
         self.buttons, self.save_button = _buttons(self)
         self.buttons.accepted.connect(self.save)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(profile, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(profile)
+        layout.addLayout(columns)
         layout.addLayout(lists, 1)
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
-        width = self.fontMetrics().averageCharWidth() * 100
-        self.resize(width, int(width * 0.72))
+        width = self.fontMetrics().averageCharWidth() * 120
+        self.resize(width, int(width * 0.62))
 
     def _update_languages_hint(self) -> None:
         codes = split_languages(self.languages.text())
@@ -368,7 +372,7 @@ class StepDialog(_WritingDialog):
         layout.addWidget(self.buttons)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.mentor.currentIndexChanged.connect(lambda: self._fill_sessions(self.session.currentData()))
-        self.resize(self.fontMetrics().averageCharWidth() * 70, self.sizeHint().height())
+        self.resize(self.fontMetrics().averageCharWidth() * 84, self.sizeHint().height())
 
     def _fill_sessions(self, chosen: str | None) -> None:
         mentor = self.mentor.currentData()

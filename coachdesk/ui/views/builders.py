@@ -123,7 +123,7 @@ class BuildersPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)  # the track status, the longest text
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
 
@@ -143,8 +143,11 @@ class BuildersPage(QWidget):
         self.steps.setAlternatingRowColors(True)
         self.steps.setHeaderLabels([_("Date"), _("Step"), _("Mentor"), _("Session"), _("Method"), _("Time"),
                                     _("Notes")])
-        self.steps.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.steps.header().setStretchLastSection(True)
+        steps_header = self.steps.header()
+        steps_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        steps_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        steps_header.resizeSection(3, self.steps.fontMetrics().averageCharWidth() * 24)
+        steps_header.setStretchLastSection(True)
         self.add_step_button = QPushButton(_("&Add step…"))
         self.edit_step_button = QPushButton(_("Edit s&tep…"))
         self.remove_step_button = QPushButton(_("Re&move step"))
@@ -209,8 +212,9 @@ class BuildersPage(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(scrolled(holder))
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 4)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 5)
+        splitter.setSizes([500, 500])
         layout = QVBoxLayout(self)
         layout.addWidget(heading(_("Capacity builders")))
         layout.addWidget(wrapped(_("Coaches, mentors, trainers and circuit riders from the communities: what they are "
@@ -361,14 +365,15 @@ class BuildersPage(QWidget):
         keep = current.data(0, Qt.ItemDataRole.UserRole) if current else None
         self.steps.clear()
         for step in detail.steps:
-            session = (_("{date} — {title}").format(date=format_date(step.session_on, "short"),
-                                                     title=step.session_title or _("(untitled)"))
-                       if step.session_on else "")
+            session = (step.session_title or _("(untitled)")) if step.session_on else ""
             item = QTreeWidgetItem([format_date(step.done_on, "medium"), vocabulary.label(step.kind), step.mentor,
                                     session, step.method, hours_text(step.minutes) if step.minutes else "",
                                     " ".join(step.notes.split())])
             item.setData(0, Qt.ItemDataRole.UserRole, step.id)
             item.setToolTip(6, step.notes)
+            if step.session_on:
+                item.setToolTip(3, _("{date} — {title}").format(date=format_date(step.session_on, "medium"),
+                                                                 title=session))
             self.steps.addTopLevelItem(item)
             if step.id == keep:
                 self.steps.setCurrentItem(item)
