@@ -37,7 +37,28 @@ class Radar(Flowable):
         self.height = size + 36
 
     def wrap(self, _available_width: float, _available_height: float) -> tuple[float, float]:
+        # Labels of three lines at the top or bottom spoke would reach past the chart onto the legend.
+        self.height = self.size + 36
+        reach = max((abs(bottom - self.height / 2) if bottom < self.height / 2 else abs(top - self.height / 2))
+                    for _block, _left, bottom, top in self._labels()) if self.axes else 0.0
+        self.height = max(self.height, 2 * reach + 4)
         return self.width, self.height
+
+    def _labels(self) -> list[tuple[Paragraph, float, float, float]]:
+        """Each axis label, wrapped, with where it goes: (paragraph, left, bottom, top)."""
+        style = ParagraphStyle("axis", fontName=fonts.REGULAR, fontSize=7, leading=8.5, textColor=INK, shaping=1,
+                               wordWrap="RTL" if self.rtl else "LTR")
+        placed = []
+        for i, label in enumerate(self.axes):
+            x, y = self._point(i, self.levels + 0.35)
+            centre_x = self.width / 2
+            align = TA_CENTER if abs(x - centre_x) < 4 else (TA_LEFT if x > centre_x else TA_RIGHT)
+            block = Paragraph(fonts.markup(label), ParagraphStyle("a", parent=style, alignment=align))
+            w, h = block.wrap(self.label_width, 40)
+            left = x - w / 2 if align == TA_CENTER else (x if align == TA_LEFT else x - w)
+            bottom = y - h / 2 if align != TA_CENTER else (y if y > self.height / 2 else y - h)
+            placed.append((block, left, bottom, bottom + h))
+        return placed
 
     def _point(self, index: int, value: float) -> tuple[float, float]:
         count = len(self.axes)
@@ -69,16 +90,7 @@ class Radar(Flowable):
             x, y = self._point(i, v)
             drawing.add(Circle(x, y, 1.8, fillColor=LATEST, strokeColor=None))
         draw_drawing(drawing, self.canv, 0, 0)
-        style = ParagraphStyle("axis", fontName=fonts.REGULAR, fontSize=7, leading=8.5, textColor=INK, shaping=1,
-                               wordWrap="RTL" if self.rtl else "LTR")
-        for i, label in enumerate(self.axes):
-            x, y = self._point(i, self.levels + 0.35)
-            centre_x = self.width / 2
-            align = TA_CENTER if abs(x - centre_x) < 4 else (TA_LEFT if x > centre_x else TA_RIGHT)
-            block = Paragraph(fonts.markup(label), ParagraphStyle("a", parent=style, alignment=align))
-            w, h = block.wrap(self.label_width, 40)
-            left = x - w / 2 if align == TA_CENTER else (x if align == TA_LEFT else x - w)
-            bottom = y - h / 2 if align != TA_CENTER else (y if y > self.height / 2 else y - h)
+        for block, left, bottom, _top in self._labels():
             block.drawOn(self.canv, left, bottom)
 
 
