@@ -163,11 +163,11 @@ def _sync_commands(commands) -> None:  # type: ignore[no-untyped-def]
                                                 "assessment summary or capacity plan (of a mentee), a session report "
                                                 "or attendance sheet (of a session), or a toolbox handout (of a "
                                                 "capacity or method key)."))
-    handout.add_argument("kind", choices=("assessment", "plan", "session", "attendance", "toolbox"),
-                         metavar=_("KIND"), help="assessment, plan, session, attendance, toolbox")
+    handout.add_argument("kind", choices=("assessment", "plan", "session", "attendance", "toolbox", "peer-exchange"),
+                         metavar=_("KIND"), help="assessment, plan, session, attendance, toolbox, peer-exchange")
     handout.add_argument("ref", metavar=_("ID_OR_KEY"),
-                         help=_("the mentee's id (assessment, plan), the session's id (session, attendance) or a "
-                                "capacity or method key (toolbox)"))
+                         help=_("the mentee's id (assessment, plan, peer-exchange), the session's id (session, "
+                                "attendance) or a capacity or method key (toolbox)"))
     handout.add_argument("--lang", default="", metavar=_("CODE"), help=_("the handout's language (default: yours)"))
     handout.add_argument("-o", "--output", type=Path, required=True, metavar=_("FILE"), help=_("the PDF file"))
     handout.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
@@ -187,6 +187,20 @@ def _sync_commands(commands) -> None:  # type: ignore[no-untyped-def]
                         help=_("report over a hub's database (every device's work) instead of this device's"))
     report.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
     report.set_defaults(handler=_report)
+
+    match = commands.add_parser("match", help=_("suggest peers for a mentee's priority gaps"),
+                                description=_("For each priority gap of a mentee's latest assessment, suggest other "
+                                              "mentees whose latest assessment shows it as an asset, and what the "
+                                              "mentee can offer them in return. Only mentees who agreed to be "
+                                              "suggested are shown."))
+    match.add_argument("mentee", metavar=_("MENTEE_ID"), help=_("the mentee's id"))
+    match.add_argument("--limit", type=int, default=5, metavar="N", help=_("peers per gap (default: 5)"))
+    match.add_argument("--lang", default="", metavar=_("CODE"),
+                       help=_("the language of the capacities' names (default: yours)"))
+    match.add_argument("--hub-dir", type=Path, metavar=_("DIR"),
+                       help=_("match across a hub's database (every device's mentees) instead of this device's"))
+    match.add_argument("--json", action="store_true", help=_("print a JSON object for scripts"))
+    match.set_defaults(handler=_match)
 
     _add_safety_commands(commands)
 
@@ -487,6 +501,28 @@ def _capx_import(args: argparse.Namespace) -> int:
     else:
         print(ngettext("Recorded {count} profile as an assessment.", "Recorded {count} profiles as assessments.",
                        count).format(count=count))
+    return EXIT_OK
+
+
+def _match(args: argparse.Namespace) -> int:
+    from coachdesk.i18n import use_language
+    from coachdesk.services.matching import as_json, find_peers, match_table
+    from coachdesk.services.printing import check_language
+
+    language = check_language(_print_language(args))
+    if args.hub_dir:
+        from coachdesk.services.hub import load_hub
+
+        db = load_hub(args.hub_dir).open()
+    else:
+        db = _open(args)
+    try:
+        with use_language(language), db.read() as session:
+            found = find_peers(session, args.mentee, language, args.limit)
+            text = "" if args.json else match_table(found)
+    finally:
+        db.close()
+    print(json.dumps(as_json(found), indent=2, ensure_ascii=False) if args.json else text)
     return EXIT_OK
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import String, and_, case, cast, exists, false, func, literal, l
 from sqlalchemy.orm import Session, aliased
 
 from coachdesk.errors import InputError
-from coachdesk.i18n import _
+from coachdesk.i18n import _, ngettext
 from coachdesk.model import (
     Assessment,
     CapacityRating,
@@ -282,3 +282,53 @@ def as_json(matches: PeerMatches) -> dict[str, Any]:
             } for s in g.suggestions],
         } for g in matches.gaps],
     }
+
+
+def offers_text(offers: Iterable[Offer]) -> str:
+    """"Event management 5, Public speaking 4": capacities with the giver's level."""
+    return _(", ").join(_("{capacity} {level}").format(capacity=o.label, level=o.level) for o in offers)
+
+
+def empty_reason(matches: PeerMatches, gap: GapMatches | None = None) -> str:
+    """Why there is nothing to suggest, in one sentence; empty when there is something."""
+    if matches.assessed_on is None:
+        return _("{name} has no assessment yet: peers are matched to the priority gaps of the latest "
+                 "one.").format(name=matches.name)
+    if not matches.gaps:
+        return _("{name}'s latest assessment marks no capacity as a priority, so there is nothing to "
+                 "match.").format(name=matches.name)
+    if gap is not None and not gap.suggestions:
+        return ngettext("Nobody who agreed to be suggested has this as an asset ({count} mentee agreed).",
+                        "Nobody who agreed to be suggested has this as an asset ({count} mentees agreed).",
+                        matches.opted_in).format(count=matches.opted_in)
+    return ""
+
+
+def match_table(matches: PeerMatches) -> str:
+    """The suggestions as columns for a terminal: capacity, peer, the peer's level, what the mentee
+    offers back and the shared languages, one line per peer."""
+    lines = [_("Peers for {name}").format(name=matches.name)
+             + (" — " + _("assessed on {date}").format(date=matches.assessed_on.isoformat())
+                if matches.assessed_on else "")]
+    reason = empty_reason(matches)
+    if reason:
+        return "\n".join([*lines, reason])
+    header = [_("Capacity"), _("Level"), _("Peer"), _("Peer's level"), _("You can offer"), _("Shared languages")]
+    rows: list[list[str]] = []
+    for gap in matches.gaps:
+        first = [gap.label, str(gap.level)]
+        if not gap.suggestions:  # the sentence runs on past the columns
+            rows.append(first + [empty_reason(matches, gap)])
+        for n, s in enumerate(gap.suggestions):
+            rows.append((first if n == 0 else ["", ""]) + [
+                s.name, str(s.level), offers_text(s.you_offer) or "—", ", ".join(s.shared_languages) or "—"])
+    widths = [max(len(row[i]) for row in [header, *rows] if len(row) == len(header) or i < 2)
+              for i in range(len(header))]
+    lines.append("")
+    for row in [header, *rows]:
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+    lines.append("")
+    lines.append(ngettext("{count} mentee agreed to be suggested as a peer.",
+                          "{count} mentees agreed to be suggested as peers.", matches.opted_in).format(
+        count=matches.opted_in))
+    return "\n".join(lines)
