@@ -196,9 +196,13 @@ def _assessments(session: Session, mentee_id: uuid.UUID, labels: dict[uuid.UUID,
             "id": _value(a.id), "date": _value(a.assessed_on), "mode": _value(a.mode), "language": a.language,
             "facilitator": _name_of(session, Coach, a.facilitator_id),
             "discover": a.discover, "dream": a.dream, "design": a.design, "deliver": a.deliver,
+            # A group sitting also keeps how many took part and, per rating, the spread of their votes.
+            **({"participants": a.participants} if a.participants is not None else {}),
             "ratings": sorted(({"capacity": keys.get(r.capacity_id), "capacity_label": labels.get(r.capacity_id),
                                 "level": r.level, "priority": r.priority, "assets": r.assets, "gaps": r.gaps,
-                                "evidence": r.evidence} for r in ratings),
+                                "evidence": r.evidence,
+                                **({"lowest": r.lowest, "highest": r.highest, "raters": r.raters}
+                                   if r.lowest is not None else {})} for r in ratings),
                               key=lambda r: (r["capacity_label"] or "").casefold()),
         })
     return found
