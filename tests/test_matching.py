@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -265,3 +266,58 @@ def test_match_at_the_hub_pairs_mentees_of_two_devices(tmp_path, capsys, hub_db_
         code, out, err = run(capsys, "--db", str(hub / "hub.sqlite"), "match", str(mentees["a"]))
         assert code == 0, err
         assert "Bello Sani" in out
+
+
+# -- the peer-exchange handout ------------------------------------------------------------------
+
+
+def pdf_words(path: Path) -> tuple[int, str]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return len(document), "\n".join(document[n].get_textpage().get_text_range() for n in range(len(document)))
+    finally:
+        document.close()
+
+
+def test_the_peer_exchange_handout_lists_the_pairs_in_english(db, scenario, tmp_path):
+    from coachdesk.services import printing
+
+    out = tmp_path / "peers.pdf"
+    printed = printing.write_handout(db, "peer-exchange", str(scenario.amina), "en", out)
+    pages, text = pdf_words(out)
+    assert printed.pages == pages == 1
+    for words in ("Peer exchange", "Amina Yusuf", "Fundraising (your level: 1)", "Bello Sani", "Dayo Ade",
+                  "Event management 5", "Legal (your level: 2)", "Grace Grown", "Hausa",
+                  "Ask your coach to introduce you"):
+        assert words in text
+    for name in NEVER:
+        assert name not in text
+    assert "@" not in text  # no contact details
+
+
+def test_the_peer_exchange_handout_in_arabic_and_a_bad_id(db, scenario, tmp_path):
+    from coachdesk.services import printing
+
+    out = tmp_path / "peers-ar.pdf"
+    printing.write_handout(db, "peer-exchange", scenario.amina, "ar", out)
+    _pages, text = pdf_words(out)
+    words = set(text.split())
+    # Arabic runs right to left, so words are compared, not phrases.
+    # (optional vowel marks such as the shadda are not printed).
+    assert {"تبادل", "الخبرات", "الأقران", "الزميل", "مدربك", "الهوسا"} <= words
+    assert "Bello" in words and "Sani" in words and "Perfect" not in words
+    with pytest.raises(InputError, match="is not an id of a mentee"):
+        printing.write_handout(db, "peer-exchange", "nope", "en", tmp_path / "no.pdf")
+    assert not (tmp_path / "no.pdf").exists()
+
+
+def test_handout_peer_exchange_on_the_command_line(db, db_path, scenario, tmp_path, capsys):
+    db.close()
+    out = tmp_path / "cli-peers.pdf"
+    code, stdout, err = run(capsys, "--db", str(db_path), "handout", "peer-exchange", str(scenario.amina),
+                            "--lang", "hi", "-o", str(out))
+    assert code == 0, err
+    _pages, text = pdf_words(out)
+    assert "Bello Sani" in text and "Perfect Match" not in text

@@ -59,7 +59,7 @@ from coachdesk.services.assessments import levels_of, previous_assessment
 from coachdesk.services.plans import plan_detail
 from coachdesk.store.database import Database
 
-HANDOUTS = ("assessment", "plan", "session", "attendance", "toolbox")
+HANDOUTS = ("assessment", "plan", "session", "attendance", "toolbox", "peer-exchange")
 
 
 @dataclass(frozen=True)
@@ -252,6 +252,27 @@ def toolbox_doc(session: Session, key: str, language: str):  # type: ignore[no-u
         key=key, keys=", ".join(capacities + methods)))
 
 
+def peer_exchange_doc(session: Session, mentee_ref: Any, language: str):  # type: ignore[no-untyped-def]
+    """The peers suggested for the mentee's priority gaps and what each pair can give the other. Only
+    mentees who agreed to be suggested appear (``services.matching``), and no contact details."""
+    from coachdesk.reports.peer_exchange import GapSection, PeerExchangeDoc, PeerRow
+    from coachdesk.services.matching import find_peers, mentee_id_of, offers_text
+
+    mentee = _mentee(session, mentee_id_of(mentee_ref))
+    found = find_peers(session, mentee.id, language)
+    words = {key: str(value) for key, value in handout_texts(language)["peer_exchange"].items()}
+
+    def about(kind: Any, community: str) -> str:
+        return " · ".join(x for x in (vocabulary.label(kind), community) if x)
+
+    gaps = [GapSection(g.label, g.level, [
+        PeerRow(s.name, about(s.kind, s.community), s.level, offers_text([s.they_offer]), offers_text(s.you_offer),
+                ", ".join(language_name(code) for code in s.shared_languages)) for s in g.suggestions])
+        for g in found.gaps]
+    return PeerExchangeDoc(found.name, about(found.kind, found.community), found.assessed_on, gaps,
+                           offers_text(found.assets), found.opted_in, words)
+
+
 # -- the evaluation report -------------------------------------------------------------------------
 
 
@@ -406,6 +427,12 @@ def render_handout(db: Database, kind: str, ref: Any, language: str) -> tuple[An
             doc = attendance_doc(session, ref)
             page = _page(_("Attendance sheet") + f" — {doc.title}", _("Attendance sheet"))
             return page, documents.attendance_sheet(doc, page)
+        if kind == "peer-exchange":
+            from coachdesk.reports.peer_exchange import peer_exchange
+
+            doc = peer_exchange_doc(session, ref, language)
+            page = _page(f"{doc.words['title']} — {doc.mentee}", doc.words["title"])
+            return page, peer_exchange(doc, page)
         doc = toolbox_doc(session, str(ref), language)
         page = _page(doc.label, _("Toolbox handout"))
         return page, documents.toolbox_handout(doc, page)
