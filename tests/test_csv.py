@@ -43,7 +43,7 @@ from tests.conftest import table_dump
 BOM = b"\xef\xbb\xbf"
 # The documented columns, written out here so that a change to the module cannot pass unnoticed.
 MENTEE_HEADER = ["id", "name", "kind", "community", "region", "languages", "journey_stage", "consent_given_on",
-                 "consent_given_by", "email", "phone", "archived"]
+                 "consent_given_by", "email", "phone", "archived", "open_to_peers"]
 SESSION_HEADER = ["id", "title", "kind", "started_at", "duration_minutes", "location", "participants",
                   "participant_ids", "capacities", "method", "language", "notes", "next_steps"]
 
@@ -176,11 +176,11 @@ def test_mentee_export_has_bom_documented_header_and_rows_byte_for_byte(db, peop
     assert data.startswith(BOM + b"id,name,")
     lines = data[len(BOM):].decode("utf-8").split("\r\n")
     assert lines[0] == ",".join(MENTEE_HEADER)
-    assert f"{people.khalid},{KHALID},person,Wikimedia Levant,Middle East,ar,planning,2025-12-31,signed form,,,no" \
+    assert f"{people.khalid},{KHALID},person,Wikimedia Levant,Middle East,ar,planning,2025-12-31,signed form,,,no,no" \
         in lines
-    assert f"{people.kavita},{KAVITA},person,,,hi,assessment,,,,,no" in lines
-    assert f"{people.ana},{ANA},organization,,,pt_BR,first_contact,,,ana@example.org,,no" in lines
-    assert f"{people.sam_b},{SAM},person,,,en,first_contact,,,,,yes" in lines
+    assert f"{people.kavita},{KAVITA},person,,,hi,assessment,,,,,no,no" in lines
+    assert f"{people.ana},{ANA},organization,,,pt_BR,first_contact,,,ana@example.org,,no,no" in lines
+    assert f"{people.sam_b},{SAM},person,,,en,first_contact,,,,,yes,no" in lines
     assert lines[-1] == ""  # every row ends with CRLF, the last one too
     assert len(lines) == 1 + 5 + 1
     assert KHALID.encode("utf-8") in data and KAVITA.encode("utf-8") in data
@@ -442,7 +442,7 @@ def bad_files(p: SimpleNamespace) -> dict[str, tuple[str, bytes, list[str]]]:
         "unknown_column": ("mentees", b"id,name,nickname\n,Lina,L\n", [
             "was not imported: \u201cnickname\u201d is not a column CoachDesk knows. Known columns are: id, name, "
             "kind, community, region, languages, journey_stage, consent_given_on, consent_given_by, email, phone, "
-            "archived."]),
+            "archived, open_to_peers."]),
         "repeated_column": ("mentees", b"id,name,name\n,Lina,Lina\n", [
             "was not imported: the column \u201cname\u201d appears twice."]),
         "bad_date": ("mentees", f"id,name,consent_given_on\n{p.khalid},{KHALID},31/12/2025\n".encode(), [

@@ -130,6 +130,8 @@ class MenteeForm:
     phone: str = ""
     private_notes: str = ""
     id: uuid.UUID | None = None
+    #: The mentee agreed to be suggested to other mentees as a peer (services/matching.py).
+    open_to_peers: bool = False
 
 
 def validate(form: MenteeForm) -> list[str]:
@@ -174,7 +176,7 @@ def save_mentee(session: Session, form: MenteeForm) -> uuid.UUID:
         "languages": [str(parse_locale(c)) for c in form.languages], "journey_stage": form.journey_stage,
         "consent_given_on": form.consent_given_on, "consent_given_by": form.consent_given_by.strip(),
         "email": form.email.strip(), "phone": form.phone.strip(), "private_notes": form.private_notes,
-        "community_id": find_or_add_community(session, form.community),
+        "open_to_peers": bool(form.open_to_peers), "community_id": find_or_add_community(session, form.community),
     }
     if form.id is None:
         mentee = Mentee(id=uuid7(), archived=False, **values)
@@ -198,7 +200,8 @@ def load_form(session: Session, mentee_id: uuid.UUID) -> MenteeForm:
     return MenteeForm(name=mentee.name, kind=mentee.kind, community=community.name if community else "",
                       region=mentee.region, languages=list(mentee.languages), journey_stage=mentee.journey_stage,
                       consent_given_on=mentee.consent_given_on, consent_given_by=mentee.consent_given_by,
-                      email=mentee.email, phone=mentee.phone, private_notes=mentee.private_notes, id=mentee.id)
+                      email=mentee.email, phone=mentee.phone, private_notes=mentee.private_notes, id=mentee.id,
+                      open_to_peers=bool(mentee.open_to_peers))
 
 
 def set_archived(session: Session, mentee_id: uuid.UUID, archived: bool) -> None:

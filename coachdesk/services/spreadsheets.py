@@ -41,7 +41,7 @@ from coachdesk.store.database import Database
 
 LIST_SEPARATOR = "; "
 MENTEE_COLUMNS = ("id", "name", "kind", "community", "region", "languages", "journey_stage", "consent_given_on",
-                  "consent_given_by", "email", "phone", "archived")
+                  "consent_given_by", "email", "phone", "archived", "open_to_peers")
 SESSION_COLUMNS = ("id", "title", "kind", "started_at", "duration_minutes", "location", "participants",
                    "participant_ids", "capacities", "method", "language", "notes", "next_steps")
 REQUIRED = {"mentees": ("id", "name"), "sessions": ("id", "title", "started_at")}
@@ -189,6 +189,8 @@ MENTEE_PARSERS: dict[str, Callable[[str], Any]] = {
     "email": _text(200),
     "phone": _text(50),
     "archived": _parse_bool,
+    # The mentee agreed to be suggested to other mentees as a peer (services/matching.py).
+    "open_to_peers": _parse_bool,
 }
 
 SESSION_PARSERS: dict[str, Callable[[str], Any]] = {
@@ -212,7 +214,8 @@ def _mentee_rows(session: Session) -> Iterator[list[str]]:
     for m in session.scalars(_live(session, Mentee).order_by(Mentee.name, Mentee.id)):
         yield [str(m.id), guard(m.name), _format(m.kind), guard(communities.get(m.community_id, "")),
                _format(m.region), _format(m.languages), _format(m.journey_stage), _format(m.consent_given_on),
-               _format(m.consent_given_by), _format(m.email), _format(m.phone), _format(m.archived)]
+               _format(m.consent_given_by), _format(m.email), _format(m.phone), _format(m.archived),
+               _format(m.open_to_peers)]
 
 
 def _session_rows(session: Session) -> Iterator[list[str]]:
@@ -370,7 +373,7 @@ def _apply_mentees(session: Session, rows: list[_Row], problems: list[RowProblem
     insert_rows(session, Community, new_communities)
     defaults = {"kind": MenteeKind.PERSON, "region": "", "languages": [], "journey_stage": JourneyStage.FIRST_CONTACT,
                 "consent_given_on": None, "consent_given_by": "", "email": "", "phone": "", "archived": False,
-                "community_id": None, "coach_id": None, "private_notes": ""}
+                "open_to_peers": False, "community_id": None, "coach_id": None, "private_notes": ""}
     insert_rows(session, Mentee, [defaults | row.values for row in rows if row.id is None])
     result.added = sum(1 for row in rows if row.id is None)
     existing = _load(session, Mentee, [row.id for row in rows if row.id is not None])

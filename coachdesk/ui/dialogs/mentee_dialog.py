@@ -154,6 +154,16 @@ class MenteeDialog(QDialog):
         self._row(left, _("&Languages:"), self.languages)
         left.addRow("", self.languages_hint)
         self._row(left, _("&Journey stage:"), self.stage)
+        self.open_to_peers = QCheckBox(_("&May be suggested to other mentees as a peer (they agreed)"))
+        self.open_to_peers.setObjectName("open_to_peers")
+        self.peers_hint = QLabel(_("Other mentees' coaches then see only their name, community, languages, region "
+                                   "and assessed capacities; never their contact details or notes."))
+        self.peers_hint.setWordWrap(True)
+        hint_font = self.peers_hint.font()
+        hint_font.setPointSizeF(hint_font.pointSizeF() * 0.9)
+        self.peers_hint.setFont(hint_font)
+        left.addRow(self.open_to_peers)
+        left.addRow(self.peers_hint)
 
         private = QGroupBox(_("Consent and contact"))
         right = QFormLayout(private)
@@ -232,6 +242,7 @@ class MenteeDialog(QDialog):
             combo.currentIndexChanged.connect(self._changed)
         self.consent_on.dateChanged.connect(self._changed)
         self.consent_unknown.toggled.connect(self._changed)
+        self.open_to_peers.toggled.connect(self._changed)
         self.private_notes.textChanged.connect(self._changed)
         self.languages.textChanged.connect(self._update_languages_hint)
 
@@ -252,6 +263,7 @@ class MenteeDialog(QDialog):
         self.email.setText(form.email)
         self.phone.setText(form.phone)
         self.private_notes.setPlainText(form.private_notes)
+        self.open_to_peers.setChecked(form.open_to_peers)
         self._update_languages_hint()
 
     def values(self) -> dict[str, Any]:
@@ -270,6 +282,7 @@ class MenteeDialog(QDialog):
             "email": self.email.text(),
             "phone": self.phone.text(),
             "private_notes": self.private_notes.toPlainText(),
+            "open_to_peers": self.open_to_peers.isChecked(),
         }
 
     def apply_values(self, values: dict[str, Any]) -> None:
@@ -292,7 +305,8 @@ class MenteeDialog(QDialog):
             region=str(values.get("region", "")), languages=split_languages(str(values.get("languages", ""))),
             journey_stage=stage, consent_given_on=consent_day if values.get("consent_recorded") else None,
             consent_given_by=str(values.get("consent_given_by", "")), email=str(values.get("email", "")),
-            phone=str(values.get("phone", "")), private_notes=str(values.get("private_notes", "")))
+            phone=str(values.get("phone", "")), private_notes=str(values.get("private_notes", "")),
+            open_to_peers=values.get("open_to_peers") is True)
         self._show_form(form)
         if consent_day is not None:
             self.consent_on.setDate(_qdate(consent_day))
@@ -306,7 +320,8 @@ class MenteeDialog(QDialog):
             journey_stage=JourneyStage(self.stage.currentData()),
             consent_given_on=None if self.consent_unknown.isChecked() else self.consent_on.date().toPython(),
             consent_given_by=self.consent_by.text(), email=self.email.text(), phone=self.phone.text(),
-            private_notes=self.private_notes.toPlainText(), id=self.mentee_id)
+            private_notes=self.private_notes.toPlainText(), id=self.mentee_id,
+            open_to_peers=self.open_to_peers.isChecked())
 
     def has_unsaved_changes(self) -> bool:
         return not self._done and self.values() != self._baseline

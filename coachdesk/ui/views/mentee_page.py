@@ -24,15 +24,19 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStyle,
+    QTabWidget,
     QTextBrowser,
     QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from coachdesk.errors import CoachDeskError
-from coachdesk.i18n import _, format_date, format_number, isolated, ngettext
+from coachdesk.i18n import _, current_language, format_date, format_number, isolated, language_name, ngettext
 from coachdesk.model import JourneyStage, erased_name
+from coachdesk.services.matching import PeerMatches, PeerSuggestion, empty_reason, find_peers, offers_text
 from coachdesk.services.mentee_profile import MenteeProfile, PlanSummary, TimelineEntry, TimelineKind, mentee_profile
 from coachdesk.services.mentees import set_archived, set_stage
 from coachdesk.services.privacy import erase_person, write_person_export
@@ -48,6 +52,8 @@ from coachdesk.ui.widgets.radar_chart import RadarChart, RadarSeries
 PROFILE_TABLES = ("mentee", "community", "coach", "coaching_session", "session_participant", "assessment",
                   "capacity_rating", "plan", "plan_goal", "plan_action", "capacity_text")
 EntryRole = Qt.ItemDataRole.UserRole + 1
+#: A peer row's mentee id, in the Peers tab.
+PeerRole = Qt.ItemDataRole.UserRole + 2
 
 
 def confirm(parent: QWidget, title: str, question: str, yes_text: str) -> bool:
@@ -135,6 +141,8 @@ class MenteePage(QWidget):
         self.context = context
         self.mentee_id: uuid.UUID | None = None
         self.profile: MenteeProfile | None = None
+        #: The peers last found for the mentee shown (loaded off the GUI thread).
+        self.peers_found: PeerMatches | None = None
         self._stale = False
         self._build()
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Alt+Left"), QKeySequence(Qt.Key.Key_Backspace)):
@@ -203,6 +211,7 @@ class MenteePage(QWidget):
         print_menu = QMenu(self.print_button)
         print_menu.addAction(_("Assessment summary…"), lambda: self.print_document("assessment"))
         print_menu.addAction(_("Capacity plan…"), lambda: self.print_document("plan"))
+        print_menu.addAction(_("Peer exchange…"), lambda: self.print_document("peer-exchange"))
         self.print_button.setMenu(print_menu)
         self.privacy_button = QPushButton(_("Personal &data…"))
         privacy_menu = QMenu(self.privacy_button)
@@ -256,11 +265,19 @@ class MenteePage(QWidget):
         self.radar.setMinimumSize(220, 200)
         self.radar_caption = QLabel()
         self.radar_caption.setWordWrap(True)
-        radar_box = self._pane(_("Capacities"), self.radar_caption, self.radar)
+        radar_box = self._tab(self.radar_caption, self.radar)
+        peers_box = self._build_peers()
+        # The capacities and the peers suggested for their gaps share one pane, a tab each.
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("mentee_side_tabs")
+        self.side_tabs.setMinimumWidth(200)
+        self.side_tabs.addTab(radar_box, _("Capaci&ties"))
+        self.peers_tab = self.side_tabs.addTab(peers_box, _("Pee&rs"))
+        self.side_tabs.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         self.body = _Body(Qt.Orientation.Horizontal)
         self.body.setChildrenCollapsible(False)
-        for pane in (timeline_box, plan_box, radar_box):
+        for pane in (timeline_box, plan_box, self.side_tabs):
             self.body.addWidget(pane)
         self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -279,6 +296,37 @@ class MenteePage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self.setFocusProxy(self.back_button)
+
+    def _build_peers(self) -> QWidget:
+        """The Peers tab: for each priority gap, mentees who agreed to be suggested and have it as an asset."""
+        self.peers_caption = QLabel()
+        self.peers_caption.setObjectName("peers_caption")
+        self.peers_caption.setWordWrap(True)
+        self.peers_caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.peers = QTreeWidget()
+        self.peers.setObjectName("peers")
+        self.peers.setAccessibleName(_("Suggested peers"))
+        self.peers.setHeaderHidden(True)
+        self.peers.setColumnCount(1)
+        self.peers.setWordWrap(True)
+        self.peers.setUniformRowHeights(False)
+        self.peers.setAlternatingRowColors(True)
+        self.peers.setIndentation(12)
+        self.peers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.peers.setToolTip(_("Double-click or press Enter to open the peer's page"))
+        self.peers.itemActivated.connect(self._peer_activated)
+        self.print_peers = QPushButton(_("Print peer e&xchange…"))
+        self.print_peers.clicked.connect(lambda: self.print_document("peer-exchange"))
+        return self._tab(self.peers_caption, self.peers, self.print_peers)
+
+    @staticmethod
+    def _tab(*widgets: QWidget) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(6, 6, 6, 6)
+        for widget in widgets:
+            column.addWidget(widget, 1 if isinstance(widget, (QTreeWidget, RadarChart)) else 0)
+        return page
 
     @staticmethod
     def _pane(title: str, *widgets: QWidget) -> QGroupBox:
@@ -317,6 +365,7 @@ class MenteePage(QWidget):
         self._show_timeline(profile)
         self._show_plan(profile.plan)
         self._show_radar(profile)
+        self._load_peers()
 
     def _on_changed(self, summary: object, _initiator: object) -> None:
         if self.mentee_id is None or not touches(summary, *PROFILE_TABLES):
@@ -431,6 +480,86 @@ class MenteePage(QWidget):
             self.radar.setToolTip(_("Latest assessment ({latest}) over the previous one ({previous}).").format(
                 latest=series[-1].label, previous=series[0].label))
 
+    def _load_peers(self) -> None:
+        """Find the peers off the GUI thread: at the hub's scale it is a query over every opted-in mentee."""
+        mentee_id = self.mentee_id
+        if mentee_id is None:
+            return
+        language = current_language()
+        self.peers_caption.setText(_("Looking for peers…"))
+        self.peers_caption.setVisible(True)
+        self.context.tasks.read(lambda session: find_peers(session, mentee_id, language),
+                                success=lambda found: self._show_peers(mentee_id, found),
+                                failure=lambda error: self._peers_failed(mentee_id, error),
+                                title=_("Find peers"))
+
+    def _peers_failed(self, mentee_id: uuid.UUID, error: BaseException) -> None:
+        if mentee_id == self.mentee_id:
+            self.peers.clear()
+            self.peers.setVisible(False)
+            self.peers_caption.setText(str(error) if isinstance(error, CoachDeskError)
+                                       else _("The peers could not be found: {reason}").format(reason=error))
+
+    def _show_peers(self, mentee_id: uuid.UUID, found: PeerMatches) -> None:
+        if mentee_id != self.mentee_id:
+            return  # an answer for the mentee shown before
+        self.peers_found = found
+        self.peers.clear()
+        reason = empty_reason(found)
+        if not reason and not found.pairs:
+            reason = ngettext("Nobody who agreed to be suggested as a peer has one of these gaps as an asset "
+                              "yet ({count} mentee agreed).",
+                              "Nobody who agreed to be suggested as a peer has one of these gaps as an asset "
+                              "yet ({count} mentees agreed).", found.opted_in).format(count=found.opted_in)
+        self.peers_caption.setText(reason or _("Peers for each priority gap, from the assessment of {date}. Only "
+                                               "mentees who agreed to be suggested are shown.").format(
+            date=format_date(found.assessed_on, "medium")))
+        self.peers_caption.setVisible(True)
+        bold = self.peers.font()
+        bold.setBold(True)
+        for gap in found.gaps:
+            parent = QTreeWidgetItem([_("{capacity} — level {level}, {priority} priority").format(
+                capacity=gap.label, level=format_number(gap.level), priority=label(gap.priority).lower())])
+            parent.setFont(0, bold)
+            parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+            for suggestion in gap.suggestions:
+                child = QTreeWidgetItem([self.peer_text(suggestion)])
+                child.setData(0, PeerRole, suggestion.peer_id)
+                child.setToolTip(0, self.peer_text(suggestion))
+                parent.addChild(child)
+            if not gap.suggestions:
+                child = QTreeWidgetItem([empty_reason(found, gap)])
+                child.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                parent.addChild(child)
+            self.peers.addTopLevelItem(parent)
+            parent.setExpanded(True)
+        self.peers.setVisible(bool(found.gaps) and found.pairs > 0)
+        self.print_peers.setEnabled(found.pairs > 0)
+        first = self.peers.topLevelItem(0)
+        if first is not None and first.childCount() and first.child(0).data(0, PeerRole):
+            self.peers.setCurrentItem(first.child(0))
+
+    @staticmethod
+    def peer_text(suggestion: PeerSuggestion) -> str:
+        """A peer's two lines: who, their level and shared languages; then what each side can give."""
+        facts = [suggestion.name, label(suggestion.kind)]
+        if suggestion.community:
+            facts.append(suggestion.community)
+        facts.append(_("level {level}").format(level=format_number(suggestion.level)))
+        if suggestion.shared_languages:
+            facts.append(_("speaks {languages}").format(
+                languages=_(", ").join(language_name(code) for code in suggestion.shared_languages)))
+        if suggestion.same_region:
+            facts.append(_("same region"))
+        exchange = _("They can offer: {theirs} · You can offer: {yours}").format(
+            theirs=offers_text([suggestion.they_offer]), yours=offers_text(suggestion.you_offer) or "—")
+        return " · ".join(facts) + "\n" + exchange
+
+    def _peer_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        peer_id = item.data(0, PeerRole)
+        if peer_id is not None:
+            self.context.navigator.mentee_requested.emit(peer_id)
+
     # -- actions
 
     def _timeline_activated(self, item: QListWidgetItem) -> None:
@@ -461,7 +590,8 @@ class MenteePage(QWidget):
         if self.mentee_id is None:
             return None
         mentee_id, db = self.mentee_id, self.context.db
-        title = _("Assessment summary") if kind == "assessment" else _("Capacity plan")
+        title = {"assessment": _("Assessment summary"), "plan": _("Capacity plan"),
+                 "peer-exchange": _("Peer exchange")}.get(kind, _("Print"))
         name = self.title.text().replace(" ", "-")
         dialog = PrintPreviewDialog(self.context, title, f"{kind}-{name}",
                                     lambda language: printing.handout_pdf(db, kind, mentee_id, language), self)
