@@ -225,7 +225,7 @@ class MenteeDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
-        self.resize(760, 440)
+        self.resize(760, 490)
 
     @staticmethod
     def _row(layout: QFormLayout, text: str, field: QWidget, buddy: QWidget | None = None) -> None:

@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTextBrowser,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -303,15 +301,15 @@ class MenteePage(QWidget):
         self.peers_caption.setObjectName("peers_caption")
         self.peers_caption.setWordWrap(True)
         self.peers_caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.peers = QTreeWidget()
+        # A list, like the timeline: its rows wrap to the pane's width. Each gap is a bold row, its peers below.
+        self.peers = QListWidget()
         self.peers.setObjectName("peers")
         self.peers.setAccessibleName(_("Suggested peers"))
-        self.peers.setHeaderHidden(True)
-        self.peers.setColumnCount(1)
         self.peers.setWordWrap(True)
-        self.peers.setUniformRowHeights(False)
+        self.peers.setSpacing(1)
         self.peers.setAlternatingRowColors(True)
-        self.peers.setIndentation(12)
+        self.peers.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.peers.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.peers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.peers.setToolTip(_("Double-click or press Enter to open the peer's page"))
         self.peers.itemActivated.connect(self._peer_activated)
@@ -325,7 +323,7 @@ class MenteePage(QWidget):
         column = QVBoxLayout(page)
         column.setContentsMargins(6, 6, 6, 6)
         for widget in widgets:
-            column.addWidget(widget, 1 if isinstance(widget, (QTreeWidget, RadarChart)) else 0)
+            column.addWidget(widget, 1 if isinstance(widget, (QListWidget, RadarChart)) else 0)
         return page
 
     @staticmethod
@@ -513,31 +511,31 @@ class MenteePage(QWidget):
                               "yet ({count} mentees agreed).", found.opted_in).format(count=found.opted_in)
         self.peers_caption.setText(reason or _("Peers for each priority gap, from the assessment of {date}. Only "
                                                "mentees who agreed to be suggested are shown.").format(
-            date=format_date(found.assessed_on, "medium")))
+            date=isolated(format_date(found.assessed_on, "medium"))))
         self.peers_caption.setVisible(True)
         bold = self.peers.font()
         bold.setBold(True)
         for gap in found.gaps:
-            parent = QTreeWidgetItem([_("{capacity} — level {level}, {priority} priority").format(
-                capacity=gap.label, level=format_number(gap.level), priority=label(gap.priority).lower())])
-            parent.setFont(0, bold)
-            parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+            heading = QListWidgetItem(_("{capacity} — level {level}, {priority} priority").format(
+                capacity=gap.label, level=format_number(gap.level), priority=label(gap.priority).lower()))
+            heading.setFont(bold)
+            heading.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading: not selectable, skipped by the arrow keys
+            self.peers.addItem(heading)
             for suggestion in gap.suggestions:
-                child = QTreeWidgetItem([self.peer_text(suggestion)])
-                child.setData(0, PeerRole, suggestion.peer_id)
-                child.setToolTip(0, self.peer_text(suggestion))
-                parent.addChild(child)
+                item = QListWidgetItem(self.peer_text(suggestion))
+                item.setData(PeerRole, suggestion.peer_id)
+                item.setToolTip(self.peer_text(suggestion))
+                self.peers.addItem(item)
             if not gap.suggestions:
-                child = QTreeWidgetItem([empty_reason(found, gap)])
-                child.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                parent.addChild(child)
-            self.peers.addTopLevelItem(parent)
-            parent.setExpanded(True)
+                item = QListWidgetItem(empty_reason(found, gap))
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.peers.addItem(item)
         self.peers.setVisible(bool(found.gaps) and found.pairs > 0)
         self.print_peers.setEnabled(found.pairs > 0)
-        first = self.peers.topLevelItem(0)
-        if first is not None and first.childCount() and first.child(0).data(0, PeerRole):
-            self.peers.setCurrentItem(first.child(0))
+        first = next((self.peers.item(n) for n in range(self.peers.count()) if self.peers.item(n).data(PeerRole)),
+                     None)
+        if first is not None:
+            self.peers.setCurrentItem(first)
 
     @staticmethod
     def peer_text(suggestion: PeerSuggestion) -> str:
@@ -555,8 +553,8 @@ class MenteePage(QWidget):
             theirs=offers_text([suggestion.they_offer]), yours=offers_text(suggestion.you_offer) or "—")
         return " · ".join(facts) + "\n" + exchange
 
-    def _peer_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        peer_id = item.data(0, PeerRole)
+    def _peer_activated(self, item: QListWidgetItem) -> None:
+        peer_id = item.data(PeerRole)
         if peer_id is not None:
             self.context.navigator.mentee_requested.emit(peer_id)
 
