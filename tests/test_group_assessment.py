@@ -288,3 +288,36 @@ def test_the_person_export_carries_the_participants_and_the_spread(workspace):
     assert assessment["participants"] == 12
     assert [(r["capacity"], r["level"], r["lowest"], r["highest"], r["raters"]) for r in assessment["ratings"]] == [
         ("fundraising", 3, 2, 5, 12), ("legal", 4, 3, 4, 10)]
+
+
+def test_a_group_draft_brings_back_the_participants_and_the_counts(qtbot, ui_context, boxes):
+    from coachdesk.services.drafts import pending_drafts
+
+    with ui_context.db.write() as s:
+        mentee = Mentee(name="Kano Wikimedians", kind=MenteeKind.GROUP, languages=["en"])
+        s.add(mentee)
+        s.flush()
+        mentee_id = mentee.id
+    wizard = AssessmentWizard(ui_context, mentee_id)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.who.participants.setValue(9)
+    press(qtbot, wizard)
+    press(qtbot, wizard)
+    first = wizard.currentPage().blocks[0]
+    first.tally.set_votes((0, 2, 4, 3, 0))
+    first.scale.set_level(3)
+    wizard._dirty = True
+    wizard.save_draft_now()
+    draft = next(d for d in pending_drafts() if d.key == f"assessment:{mentee_id}")
+    wizard.hide()
+    restored = AssessmentWizard.from_draft(ui_context, draft, None)
+    qtbot.addWidget(restored)
+    restored.show()
+    assert restored.who.participants.value() == 9
+    block = next(b for b in restored.blocks if b.capacity.id == first.capacity.id)
+    assert block.tally.votes() == (0, 2, 4, 3, 0) and block.scale.level == 3
+    assert block.tally.spread.text() == "Spread: 2–4 among 9 raters"
+    form = restored.form()
+    assert form.participants == 9
+    assert next(a for a in form.answers if a.capacity_id == first.capacity.id).votes == (0, 2, 4, 3, 0)
