@@ -231,7 +231,8 @@ def test_a_facilitator_records_a_group_sitting_and_sees_the_spread(qtbot, ui_con
     table = wizard.summary.table
     assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == [
         "Capacity", "Consensus", "Spread", "Priority"]
-    rows = {table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text()) for r in range(table.rowCount())}
+    rows = {table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text())
+            for r in range(table.rowCount())}
     assert rows == {first: ("3", "2–5 among 12 raters"), second: ("4", "3–4 among 10 raters")}
     assert wizard.summary.count.text().startswith("Group of 12 · ")
     press(qtbot, wizard, QWizard.WizardButton.FinishButton)

@@ -61,7 +61,8 @@ def spread_text(spread: Spread | None, short: bool = False) -> str:
     if spread is None:
         return "–"
     if is_wide(spread):
-        return (_("{spread} · wide") if short else _("{spread} · wide, worth discussing")).format(spread=spread.text())
+        text = _("{spread} · wide") if short else _("{spread} · wide, worth discussing")
+        return text.format(spread=spread.text())
     return spread.text()
 
 
