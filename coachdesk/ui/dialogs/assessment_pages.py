@@ -317,8 +317,9 @@ class Tally(QWidget):
         super().__init__()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        caption = QLabel(_("Show of hands, how many chose:"))
-        row.addWidget(caption)
+        # Wrapped, so a long translation or a large font leaves the five counts room on a netbook.
+        caption = _wrapped(_("Show of hands, how many chose:"))
+        row.addWidget(caption, 1)
         self.counts: list[QSpinBox] = []
         for level in range(LEVEL_MIN, LEVEL_MAX + 1):
             count = QSpinBox()
@@ -334,7 +335,6 @@ class Tally(QWidget):
             row.addWidget(count)
             count.valueChanged.connect(self._changed)
             self.counts.append(count)
-        row.addStretch(1)
         self.spread = QLabel()
         self.spread.setTextFormat(Qt.TextFormat.PlainText)
         self.spread.setAccessibleName(_("Spread for {capacity}").format(capacity=capacity))
