@@ -322,3 +322,17 @@ def test_a_group_draft_brings_back_the_participants_and_the_counts(qtbot, ui_con
     form = restored.form()
     assert form.participants == 9
     assert next(a for a in form.answers if a.capacity_id == first.capacity.id).votes == (0, 2, 4, 3, 0)
+
+
+def test_the_handout_words_for_a_group_sitting_exist_in_every_language():
+    import tomllib
+
+    from coachdesk.paths import resources_dir
+
+    folder = resources_dir() / "handouts"
+    english = tomllib.loads((folder / "en.toml").read_text(encoding="utf-8"))["group_assessment"]
+    for code in ("ar", "hi", "es", "fr", "pt_BR", "sw", "id"):
+        words = tomllib.loads((folder / f"{code}.toml").read_text(encoding="utf-8"))["group_assessment"]
+        assert list(words) == list(english), code
+        assert words["explanation"] != english["explanation"] and words["wide"] != english["wide"], code
+        assert words["participants"].format(count=14).count("14") == 1, code

@@ -120,7 +120,7 @@ def assessment_summary(doc: AssessmentSummaryDoc, page: Page) -> list[Flowable]:
     if doc.group:
         # The consensus stands where the level would, the spread of the show of hands beside it.
         header = [header[0], doc.group.texts["consensus"], doc.group.texts["spread"], *header[2:]]
-        widths = [15, 11, 11, 9, 10, 15, 15, 14]
+        widths = [14, 11, 11, 9, 11, 15, 15, 14]
         story.append(page.p(doc.group.texts["explanation"], "small"))
     for area, rated in doc.areas:
         rows = [header]
