@@ -231,3 +231,117 @@ def test_an_upgrade_adds_a_new_shipped_question_and_leaves_an_edited_one_alone(d
         assert detail.questions[-1].prompt == "Have you travelled to a Wikimedia event abroad?"
         assert detail.questions[0].prompt == "Reworded at the hub."
         assert session.get(TemplateQuestion, named_id(PERSON, capacity("travel_visa"))) is not None
+
+
+# -- the wizard ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def boxes(monkeypatch):
+    """Answers the wizard's questions with yes and keeps its messages, instead of blocking on modal boxes."""
+    from coachdesk.ui.dialogs import assessment_wizard
+
+    told: list[str] = []
+    monkeypatch.setattr(assessment_wizard, "ask", lambda *_args: True)
+    monkeypatch.setattr(assessment_wizard, "tell", lambda _parent, _title, text: told.append(text))
+    return told
+
+
+def add_mentee(db, name, kind, languages=("en",)):
+    from coachdesk.model import Mentee
+
+    with db.write() as session:
+        mentee = Mentee(name=name, kind=kind, languages=list(languages))
+        session.add(mentee)
+        session.flush()
+        return mentee.id
+
+
+def show(qtbot, widget):
+    qtbot.addWidget(widget)
+    with qtbot.waitActive(widget):
+        widget.show()
+        widget.activateWindow()
+    return widget
+
+
+def asked_blocks(wizard):
+    return {b.capacity.key: b for b in wizard.blocks}
+
+
+def test_choosing_an_organization_preselects_its_template_and_the_pages_ask_its_prompts(qtbot, ui_context, boxes):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWizard
+
+    from coachdesk.ui.dialogs.assessment_wizard import AssessmentWizard
+
+    add_mentee(ui_context.db, "Wikimedia Savanna", MenteeKind.ORGANIZATION, ["fr", "en"])
+    wizard = show(qtbot, AssessmentWizard(ui_context, None))
+    who = wizard.who
+    assert who.template.currentText() == "Whole taxonomy (every capacity)"  # nobody chosen yet
+    assert [who.template.itemText(n) for n in range(who.template.count())] == [
+        "Volunteer (one person)", "Affiliate or organization (board)", "Group or informal community",
+        "Whole taxonomy (every capacity)"]
+    qtbot.keyClicks(who.picker, "Wikimedia Savanna")
+    qtbot.waitUntil(lambda: who.picker.model.rowCount() == 1)
+    qtbot.keyClick(who.picker.completer().popup(), Qt.Key.Key_Down)
+    qtbot.keyClick(who.picker.completer().popup(), Qt.Key.Key_Return)
+    assert who.picker.choice is not None
+    assert who.template.currentText() == "Affiliate or organization (board)"
+    assert who.language.currentData() == "fr"  # the mentee's first language
+    assert who.template_id() == ORGANIZATION
+    with ui_context.db.read() as session:
+        french = {q.capacity_key: q for q in tpl.template_detail(session, ORGANIZATION, "fr").questions}
+    blocks = asked_blocks(wizard)
+    assert set(blocks) == set(french)
+    finance = blocks["financial_management"]
+    assert finance.prompt.text() == french["financial_management"].prompt and not finance.prompt.isHidden()
+    assert finance.capacity.anchors == french["financial_management"].anchors
+
+    # English now: the pages are built again in English, and an answer given is kept.
+    finance.scale.set_level(3)
+    who.language.setCurrentIndex(who.language.findData("en"))
+    finance = asked_blocks(wizard)["financial_management"]
+    assert finance.prompt.text() == "How does the organization keep, spend and account for its money?"
+    assert finance.scale.level == 3
+    # The volunteer's template instead: a capacity no longer asked goes, one still asked keeps its answer.
+    asked_blocks(wizard)["leadership_development"].scale.set_level(2)
+    who.template.setCurrentIndex(who.template.findText("Volunteer (one person)"))
+    blocks = asked_blocks(wizard)
+    assert "financial_management" not in blocks and "public_speaking" in blocks
+    assert blocks["leadership_development"].scale.level == 2
+    who.template.setCurrentIndex(who.template.findText("Affiliate or organization (board)"))
+    who.participants.setValue(5)  # a board is assessed as a group in the room
+
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == 1, who.error.text()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    page = wizard.currentPage()
+    assert page.title() == "Governance and management (1 of 3)"
+    assert [b.capacity.key for b in page.blocks] == ["financial_management", "fundraising", "legal",
+                                                      "reporting_evaluation", "human_resources"]
+    while wizard.currentId() != wizard.summary_id:
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert "Affiliate or organization (board)" in wizard.summary.subTitle()
+    form = wizard.form()
+    assert form.template_id == ORGANIZATION and form.language == "en"
+    assert {a.capacity_id for a in form.answers} == {capacity(k) for k in french}
+
+
+def test_a_draft_brings_back_the_template(qtbot, ui_context, boxes):
+    from coachdesk.services.drafts import pending_drafts
+    from coachdesk.ui.dialogs.assessment_wizard import AssessmentWizard
+
+    mentee = add_mentee(ui_context.db, "Kano Wikimedians", MenteeKind.GROUP)
+    wizard = show(qtbot, AssessmentWizard(ui_context, mentee))
+    assert wizard.who.template_id() == GROUP
+    wizard.who.template.setCurrentIndex(wizard.who.template.findText("Volunteer (one person)"))
+    asked_blocks(wizard)["public_speaking"].scale.set_level(4)
+    wizard.save_draft_now()
+    draft = next(d for d in pending_drafts() if d.key == f"assessment:{mentee}")
+    wizard.reject()
+    restored = show(qtbot, AssessmentWizard.from_draft(ui_context, draft, None))
+    assert restored.who.template_id() == PERSON
+    assert asked_blocks(restored)["public_speaking"].scale.level == 4
+    assert "financial_management" not in asked_blocks(restored)
+    restored.reject()

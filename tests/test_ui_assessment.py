@@ -44,12 +44,16 @@ def some_mentee(context, stage=JourneyStage.FIRST_CONTACT):
         return mentee.id, mentee.name, list(mentee.languages)
 
 
-def open_wizard(qtbot, context, mentee_id):
+def open_wizard(qtbot, context, mentee_id, whole_taxonomy=True):
+    """The wizard, shown; by default asking every capacity instead of the template for the mentee's kind."""
     wizard = AssessmentWizard(context, mentee_id)
     qtbot.addWidget(wizard)
     with qtbot.waitActive(wizard):
         wizard.show()
         wizard.activateWindow()
+    if whole_taxonomy:
+        combo = wizard.who.template
+        combo.setCurrentIndex(combo.findText("Whole taxonomy (every capacity)"))
     return wizard
 
 

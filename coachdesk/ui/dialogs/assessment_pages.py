@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Signal
@@ -45,6 +46,7 @@ from coachdesk.services.assessments import (
     spread_of,
     summary_order,
 )
+from coachdesk.services.templates import default_template, list_templates
 from coachdesk.services.vocabulary import choices, label
 from coachdesk.ui.context import UiContext
 from coachdesk.ui.widgets.level_scale import LevelScale
@@ -156,9 +158,10 @@ class MenteePicker(QLineEdit):
 
 
 class WhoPage(QWizardPage):
-    """Page 1: who is assessed, when, how and in which language."""
+    """Page 1: who is assessed, when, how, in which language and with which questions."""
 
     changed = Signal()
+    questions_changed = Signal()  # another template or language: the capacity pages are built again
 
     def __init__(self, context: UiContext, fixed: MenteeChoice | None) -> None:
         super().__init__()
@@ -201,6 +204,13 @@ class WhoPage(QWizardPage):
         participants_label.setBuddy(self.participants)
         form.addRow(participants_label, self.participants)
         self.form_layout = form
+        self.template = QComboBox()
+        self.template.setAccessibleName(_("Template"))
+        self.template.setToolTip(_("The questions asked: a template for this kind of mentee, or every capacity"))
+        self._fill_templates(context)
+        template_label = QLabel(_("&Template:"))
+        template_label.setBuddy(self.template)
+        form.addRow(template_label, self.template)
         user = context.settings.user_name.strip() or _("you (set your name in Settings)")
         form.addRow(_("Facilitator:"), _wrapped(user))
         self.error = _wrapped("", bold=True)
@@ -212,11 +222,15 @@ class WhoPage(QWizardPage):
         self._fill_languages(fixed)
         if fixed is not None:
             self._default_mode(fixed)
+            self._default_template(fixed)
         self.date.dateChanged.connect(self.changed)
         self.mode.currentIndexChanged.connect(self.changed)
         self.mode.currentIndexChanged.connect(self._show_participants)
         self.participants.valueChanged.connect(self.changed)
         self.language.currentIndexChanged.connect(self.changed)
+        self.language.currentIndexChanged.connect(self.questions_changed)
+        self.template.currentIndexChanged.connect(self.changed)
+        self.template.currentIndexChanged.connect(self.questions_changed)
         self._show_participants()
 
     @property
@@ -244,6 +258,30 @@ class WhoPage(QWizardPage):
         self.language.setCurrentIndex(max(0, self.language.findData(keep)) if keep else 0)
         self.language.blockSignals(False)
 
+    def _fill_templates(self, context: UiContext) -> None:
+        with context.db.read() as session:
+            self.templates = list_templates(session)
+            self.defaults = {kind: default_template(session, kind) for kind in MenteeKind}
+        for template in self.templates:
+            self.template.addItem(template.name, str(template.id))
+        self.template.addItem(_("Whole taxonomy (every capacity)"), "")
+        self.template.setCurrentIndex(self.template.count() - 1)
+
+    def template_id(self) -> uuid.UUID | None:
+        """The chosen template, or None when the whole taxonomy is asked."""
+        data = self.template.currentData()
+        return uuid.UUID(data) if data else None
+
+    def set_template(self, template_id: uuid.UUID | None) -> None:
+        index = self.template.findData(str(template_id) if template_id else "")
+        if index >= 0:
+            self.template.setCurrentIndex(index)
+
+    def _default_template(self, mentee: MenteeChoice) -> None:
+        default = self.defaults.get(mentee.kind)
+        if default is not None:
+            self.set_template(default)
+
     def _default_mode(self, mentee: MenteeChoice) -> None:
         mode = AssessmentMode.GROUP if mentee.kind is not MenteeKind.PERSON else AssessmentMode.SELF
         self.mode.setCurrentIndex(self.mode.findData(mode.value))
@@ -253,6 +291,8 @@ class WhoPage(QWizardPage):
             self.error.hide()
             self._fill_languages(choice)
             self._default_mode(choice)
+            self._default_template(choice)
+            self.questions_changed.emit()  # the language list was refilled without signals
         self.changed.emit()
 
     def apply(self, form: AssessmentForm) -> None:
@@ -260,6 +300,8 @@ class WhoPage(QWizardPage):
         self.mode.setCurrentIndex(max(0, self.mode.findData(form.mode.value)))
         self.participants.setValue(form.participants or 0)
         self._fill_languages(self.mentee, keep=form.language)
+        self.set_template(form.template_id)
+        self.questions_changed.emit()
 
     def validatePage(self) -> bool:
         if self.picker is not None and self.picker.choice is None:
@@ -434,8 +476,12 @@ class CapacityBlock(QFrame):
             grid.addWidget(caption_label, 1, column)
             grid.addWidget(edit, 2, column)
             grid.setColumnStretch(column, 1)
+        # The question as the template words it for these people, above the capacity's own description.
+        self.prompt = _wrapped(capacity.prompt)
+        self.prompt.setVisible(bool(capacity.prompt))
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.prompt)
         layout.addWidget(self.description)
         layout.addWidget(self.consensus_caption)
         layout.addWidget(self.scale)

@@ -13,6 +13,7 @@ from coachdesk.errors import CoachDeskError
 from coachdesk.i18n import _
 from coachdesk.model import AssessmentMode
 from coachdesk.services.assessments import (
+    AreaInfo,
     AssessmentForm,
     RatingAnswer,
     mentee_choice,
@@ -21,6 +22,8 @@ from coachdesk.services.assessments import (
     validate,
 )
 from coachdesk.services.drafts import Draft, discard_draft, save_draft
+from coachdesk.services.templates import questions_for_wizard
+from coachdesk.services.vocabulary import template_names
 from coachdesk.ui.context import UiContext
 from coachdesk.ui.dialogs.assessment_pages import AreaPage, CapacityBlock, InquiryPage, SummaryPage, WhoPage
 
@@ -52,25 +55,71 @@ class AssessmentWizard(QWizard):
         self.saved: tuple[uuid.UUID, uuid.UUID | None] | None = None
         with context.db.read() as session:
             fixed = mentee_choice(session, mentee_id) if mentee_id else None
-            self.areas = taxonomy_for_wizard(session)
-        self.labels = {c.id: c.label for area in self.areas for c in area.capacities}
+        self.areas: list[AreaInfo] = []
+        self.area_pages: list[AreaPage] = []
+        self.labels: dict[uuid.UUID, str] = {}
+        self._asked: tuple[uuid.UUID | None, str] | None = None
+        self.template_name = ""
         self.setWindowTitle(_("Guided assessment — {name}").format(name=fixed.name) if fixed
                             else _("Guided assessment"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.who = WhoPage(context, fixed)
         self.inquiry = InquiryPage()
-        self.area_pages = [AreaPage(area, n, len(self.areas)) for n, area in enumerate(self.areas, start=1)]
         self.summary = SummaryPage(self)
-        for page_id, page in enumerate([self.who, self.inquiry, *self.area_pages, self.summary]):
+        for page_id, page in enumerate([self.who, self.inquiry]):
             self.setPage(page_id, page)
             page.changed.connect(self._on_change)  # type: ignore[attr-defined]
-        self.summary_id = FIRST_AREA + len(self.area_pages)
+        self.summary.changed.connect(self._on_change)
+        self.summary_id = FIRST_AREA
+        self.build_capacity_pages()
+        self.who.questions_changed.connect(self.build_capacity_pages)
         self._autosave = QTimer(self, singleShot=True, interval=1000)
         self._autosave.timeout.connect(self.save_draft_now)
         self.currentIdChanged.connect(lambda _id: self._autosave.start() if self._dirty else None)
         screen = self.screen().availableGeometry() if self.screen() else None
         self.resize(min(960, screen.width() if screen else 960), min(580, screen.height() if screen else 580))
+
+    def build_capacity_pages(self) -> None:
+        """One page per capacity area with the chosen template's questions, in the assessment's language.
+
+        Called again when the template or the language changes; answers to capacities still
+        asked are kept."""
+        template_id, language = self.who.template_id(), self.who.language.currentData() or ""
+        if self._asked == (template_id, language):
+            return
+        self._asked = (template_id, language)
+        answers = {block.capacity.id: block.answer() for block in self.blocks}
+        with self.context.db.read() as session:
+            try:
+                self.areas = (questions_for_wizard(session, template_id, language or None) if template_id
+                              else taxonomy_for_wizard(session, language or None))
+            except CoachDeskError:  # removed on another device since the list was filled
+                self.areas = taxonomy_for_wizard(session, language or None)
+            self.template_name = template_names(session).get(template_id, "") if template_id else ""
+        for page_id in range(FIRST_AREA, self.summary_id + 1):
+            if self.page(page_id) is not None:
+                self.removePage(page_id)
+        for page in self.area_pages:
+            page.deleteLater()
+        self.labels = {c.id: c.label for area in self.areas for c in area.capacities}
+        self.area_pages = [AreaPage(area, n, len(self.areas)) for n, area in enumerate(self.areas, start=1)]
+        for page_id, page in enumerate(self.area_pages, start=FIRST_AREA):
+            self.setPage(page_id, page)
+            page.changed.connect(self._on_change)
+        self.summary_id = FIRST_AREA + len(self.area_pages)
+        self.setPage(self.summary_id, self.summary)
+        self.summary.setSubTitle(
+            _("Asked with the template “{name}”. Check the ratings, then press Finish to save the assessment.").format(
+                name=self.template_name) if self.template_name
+            else _("Asked about every capacity. Check the ratings, then press Finish to save the assessment."))
+        restoring, self._restoring = self._restoring, True
+        try:
+            for block in self.blocks:
+                if block.capacity.id in answers:
+                    block.apply(answers[block.capacity.id])
+        finally:
+            self._restoring = restoring
 
     @property
     def blocks(self) -> list[CapacityBlock]:
@@ -84,7 +133,7 @@ class AssessmentWizard(QWizard):
                               assessed_on=date(day.year(), day.month(), day.day()),
                               mode=AssessmentMode(self.who.mode.currentData()),
                               language=self.who.language.currentData() or "",
-                              participants=self.who.participants_count(),
+                              participants=self.who.participants_count(), template_id=self.who.template_id(),
                               facilitator=self.context.settings.user_name, answers=[b.answer() for b in self.blocks],
                               **fields)
 
