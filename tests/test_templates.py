@@ -345,3 +345,93 @@ def test_a_draft_brings_back_the_template(qtbot, ui_context, boxes):
     assert asked_blocks(restored)["public_speaking"].scale.level == 4
     assert "financial_management" not in asked_blocks(restored)
     restored.reject()
+
+
+# -- the Templates page ---------------------------------------------------------------------------
+
+
+def tree_item(page, text):
+    from PySide6.QtWidgets import QTreeWidgetItemIterator
+
+    iterator = QTreeWidgetItemIterator(page.tree)
+    while iterator.value():
+        if iterator.value().text(0) == text:
+            return iterator.value()
+        iterator += 1
+    return None
+
+
+def test_the_templates_page_copies_adds_a_question_rewords_an_anchor_and_adds_a_language(qtbot, ui_context,
+                                                                                        monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from coachdesk.ui.views import templates as view
+
+    answers = {"text": ["Board of Wikimedia Savanna", "ha"], "asked": []}
+    monkeypatch.setattr(view, "ask_text", lambda _p, _t, _c, text="": answers["text"].pop(0))
+    monkeypatch.setattr(view, "ask", lambda _p, title, _t: answers["asked"].append(title) or True)
+    monkeypatch.setattr(view, "ask_choice",
+                        lambda _p, _t, _c, items: next(n for n, i in enumerate(items) if i.endswith("› Public speaking "
+                                                                                                   "and self-presentation")))
+    told: list[str] = []
+    monkeypatch.setattr(view, "tell", lambda _p, _t, text: told.append(text))
+    page = view.TemplatesPage(ui_context)
+    qtbot.addWidget(page)
+    page.resize(1000, 640)
+    page.show()
+    page.tree.setCurrentItem(tree_item(page, "Affiliate or organization (board) (shipped)"))
+    assert page.title.text() == "Affiliate or organization (board)"
+    assert not page.builtin_note.isHidden() and page.name.isReadOnly()
+    assert not page.add_button.isEnabled() and page.save_button.isHidden() and not page.delete_button.isEnabled()
+
+    qtbot.mouseClick(page.cta_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.title.text() == "Board of Wikimedia Savanna")
+    copy = page.current
+    assert tree_item(page, "Board of Wikimedia Savanna").parent().text(0) == "Organization"
+    assert page.builtin_note.isHidden() and not page.name.isReadOnly()
+
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.questions.topLevelItemCount() == 10)
+    assert page.question_title.text() == "Public speaking and self-presentation"
+
+    finance = next(page.questions.topLevelItem(n) for n in range(page.questions.topLevelItemCount())
+                   if page.questions.topLevelItem(n).text(0) == "Financial management")
+    page.questions.setCurrentItem(finance)
+    first = page.anchors[0]
+    first.selectAll()
+    qtbot.keyClicks(first, "Money is kept in a drawer and nobody writes it down.")
+    assert page.save_button.isEnabled()
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.save_button.isEnabled())
+    assert told == []
+    with ui_context.db.read() as session:
+        asked = {c.key: c for area in tpl.questions_for_wizard(session, copy, "en") for c in area.capacities}
+    assert "public_speaking" in asked
+    assert asked["financial_management"].anchors[0] == "Money is kept in a drawer and nobody writes it down."
+
+    box = page.language_box
+    box.setCurrentIndex(box.findData(view.ADD_LANGUAGE))
+    box.activated.emit(box.currentIndex())
+    qtbot.waitUntil(lambda: page.language == "ha")
+    assert box.currentData() == "ha" and page.name.text() == "Board of Wikimedia Savanna"
+
+    qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tree_item(page, "Board of Wikimedia Savanna") is None)
+    assert answers["asked"] == ["Delete template?"] and told == []
+    ui_context.tasks.wait_idle()
+
+
+def test_a_copy_made_on_another_device_shows_when_sync_announces_it(qtbot, ui_context):
+    from coachdesk.store.changes import ChangeSummary
+    from coachdesk.ui.views.page_parts import IdRole
+    from coachdesk.ui.views.templates import TemplatesPage
+
+    page = TemplatesPage(ui_context)
+    qtbot.addWidget(page)
+    with ui_context.db.write() as session:  # as a merged bundle would write it
+        copy = tpl.copy_template(session, GROUP, name="Dagbani community", language="en")
+    assert tree_item(page, "Dagbani community") is None
+    summary = ChangeSummary()
+    summary.add("created", "assessment_template")
+    ui_context.changes.changed.emit(summary, object())
+    assert tree_item(page, "Dagbani community").data(0, IdRole) == copy

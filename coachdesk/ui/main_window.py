@@ -50,6 +50,7 @@ PAGES = (
     PageSpec("mentees", N_("Mentees"), "coachdesk.ui.views.mentees", "MenteesPage"),
     PageSpec("sessions", N_("Sessions"), "coachdesk.ui.views.sessions", "SessionsPage"),
     PageSpec("assessments", N_("Assessments"), "coachdesk.ui.views.assessments", "AssessmentsPage"),
+    PageSpec("templates", N_("Templates"), "coachdesk.ui.views.templates", "TemplatesPage"),
     PageSpec("plans", N_("Plans"), "coachdesk.ui.views.plans", "PlansPage"),
     PageSpec("toolbox", N_("Toolbox"), "coachdesk.ui.views.reference", "ToolboxPage"),
     PageSpec("funding", N_("Funding"), "coachdesk.ui.views.reference", "FundingPage"),
