@@ -153,8 +153,8 @@ def _peers(mentee: Mentee) -> Any:
               .correlate(Mentee).scalar_subquery())
     region = " ".join(mentee.region.split())
     same_region = _region_key(Mentee.region) == _region_key(literal(region)) if region else false()
-    return (select(Mentee.id.label("peer_id"), Mentee.name, Mentee.kind, Mentee.languages, Mentee.region,
-                   Mentee.community_id, case((_speaks_any(mentee.languages or ()), 1), else_=0).label("speaks"),
+    return (select(Mentee.id.label("peer_id"), func.lower(Mentee.name).label("sort_name"),
+                   case((_speaks_any(mentee.languages or ()), 1), else_=0).label("speaks"),
                    case((same_region, 1), else_=0).label("near"), latest.label("assessment_id"))
             .where(_live_peer(Mentee.id != mentee.id)).cte("peers").prefix_with("MATERIALIZED"))
 
@@ -224,12 +224,16 @@ def find_peers(session: Session, mentee_ref: uuid.UUID | str, language: str | No
                CapacityRating.level >= literal_column(str(ASSET_LEVEL)))
         .cte("candidates").prefix_with("MATERIALIZED"))
     c = candidates.c
-    ranked = select(candidates, func.row_number().over(partition_by=c.capacity_id, order_by=(
-        c.speaks.desc(), c.near.desc(), c.gives.desc(), c.level.desc(), func.lower(c.name), c.peer_id)).label("rank"),
+    # Ranked on narrow rows; the peers' names and details are read for the best ``limit`` only.
+    ranked = select(c.capacity_id, c.level, c.peer_id, c.assessment_id, c.near, func.row_number().over(
+        partition_by=c.capacity_id, order_by=(c.speaks.desc(), c.near.desc(), c.gives.desc(), c.level.desc(),
+                                              c.sort_name, c.peer_id)).label("rank"),
         func.count().over(partition_by=c.capacity_id).label("found")).subquery("ranked")
-    rows = session.execute(select(ranked, Community.name.label("community"))
-                           .outerjoin(Community, Community.id == ranked.c.community_id)
-                           .where(ranked.c.rank <= limit)).all()
+    rows = session.execute(
+        select(ranked, Mentee.name, Mentee.kind, Mentee.languages, Community.name.label("community"))
+        .join(Mentee, Mentee.id == ranked.c.peer_id)
+        .outerjoin(Community, Community.id == Mentee.community_id)
+        .where(ranked.c.rank <= limit)).all()
 
     # What the mentee can give back: its assets that are a suggested peer's gaps, in the peer's
     # latest assessment (the one the peer was found in).
