@@ -127,3 +127,26 @@ def test_the_peers_tab_says_why_it_is_empty(qtbot, page, ui_context, scenario):
     qtbot.waitUntil(lambda: page.peers_found.mentee_id == scenario.ids["dayo"])
     assert "Nobody who agreed to be suggested as a peer has one of these gaps as an asset yet (6 mentees agreed)" \
         in page.peers_caption.text()
+
+
+def test_print_peer_exchange_opens_the_preview_in_the_mentees_language(qtbot, page, ui_context, scenario):
+    with ui_context.db.write() as session:
+        session.get(Mentee, scenario.amina).languages = ["ha", "fr"]  # Hausa is not printed yet: French is
+    page.show_mentee(scenario.amina)
+    qtbot.waitUntil(lambda: page.peers_found is not None and page.print_peers.isEnabled())
+    dialog = page.print_document("peer-exchange")  # deletes itself on close
+    assert dialog.chosen_language() == "fr"
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=15000)
+    _pages, text = pdf_words_of(dialog.data)
+    assert "Échange entre pairs" in text and "Bello Sani" in text and "Perfect Match" not in text
+    dialog.reject()
+
+
+def pdf_words_of(data: bytes) -> tuple[int, str]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        return len(document), "\n".join(document[n].get_textpage().get_text_range() for n in range(len(document)))
+    finally:
+        document.close()

@@ -584,7 +584,7 @@ class MenteePage(QWidget):
                                  title=_("Change journey stage"))
 
     def print_document(self, kind: str) -> PrintPreviewDialog | None:
-        """Preview and save or print the mentee's assessment summary or capacity plan."""
+        """Preview and save or print the mentee's assessment summary, capacity plan or peer exchange."""
         if self.mentee_id is None:
             return None
         mentee_id, db = self.mentee_id, self.context.db
@@ -593,6 +593,13 @@ class MenteePage(QWidget):
         name = self.title.text().replace(" ", "-")
         dialog = PrintPreviewDialog(self.context, title, f"{kind}-{name}",
                                     lambda language: printing.handout_pdf(db, kind, mentee_id, language), self)
+        if kind == "peer-exchange" and self.profile is not None:
+            # The handout goes to the mentee: it opens in the first of their languages CoachDesk prints in.
+            for code in self.profile.header.languages:
+                index = max(dialog.language.findData(code), dialog.language.findData(code.split("_")[0]))
+                if index >= 0:
+                    dialog.language.setCurrentIndex(index)
+                    break
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
