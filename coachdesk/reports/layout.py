@@ -36,6 +36,8 @@ from coachdesk.i18n import _, current_language, format_date, territory, text_dir
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR", "GT", "CR", "PA", "SV", "NI", "DO",
                               "BZ"})
 PROGRAM = "CoachDesk"
+#: The padding reportlab's page frame keeps inside the margins (Frame's default, in points).
+FRAME_PADDING = 6
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#616e7c")
 RULE = colors.HexColor("#9aa5b1")
@@ -97,8 +99,9 @@ class Page:
 
     @property
     def width(self) -> float:
-        """The width text and tables may use."""
-        return self.size[0] - 2 * self.margin
+        """The width text and tables may use: inside the margins and the frame's own padding, so a
+        table that fills it ends where the header's rule ends."""
+        return self.size[0] - 2 * (self.margin + FRAME_PADDING)
 
     def p(self, text: str, style: str = "body") -> Paragraph:
         return Paragraph(fonts.markup(text), getattr(self.styles, style))
@@ -183,7 +186,7 @@ class Page:
 
     def _furniture(self, canvas: Canvas, number: int, total: int) -> None:
         width, height = self.size
-        left, right = self.margin + 6, width - self.margin - 6  # the frame's padding: furniture lines up with text
+        left, right = self.margin + FRAME_PADDING, width - self.margin - FRAME_PADDING  # lines up with the text
         style = self.styles.furniture
         top = ParagraphStyle("top", parent=style, alignment=TA_RIGHT if self.rtl else TA_LEFT)
         other = ParagraphStyle("other", parent=style, alignment=TA_LEFT if self.rtl else TA_RIGHT)
