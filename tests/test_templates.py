@@ -141,6 +141,7 @@ def test_a_removed_question_can_be_asked_again_and_keeps_one_row(db):
             tpl.add_question(session, copy, capacity("adaptive"))
     with db.read() as session:
         assert tpl.template_detail(session, copy, "en").questions[-1].capacity_key == "adaptive"
+        assert tpl.template_detail(session, copy, "fr").name == "Hausa user group"  # a name given is for every language
 
 
 @pytest.mark.parametrize("edit", [

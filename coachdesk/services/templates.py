@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coachdesk.errors import InputError
-from coachdesk.i18n import _, current_language, parse_locale
+from coachdesk.i18n import _, current_language, parse_locale, use_language
 from coachdesk.model import (
     LEVEL_MAX,
     LEVEL_MIN,
@@ -284,7 +284,7 @@ def copy_template(session: Session, template_id: uuid.UUID, name: str | None = N
                   community_id: uuid.UUID | None = None, language: str | None = None) -> uuid.UUID:
     """Copy a template to adapt it: every text and question comes along; return the copy's id.
 
-    The copy's name in ``language`` is ``name``, or the original's followed by "(copy)"."""
+    The copy is called ``name`` in every language it has, or the original's name followed by "(copy)"."""
     language = language or current_language()
     origin = _live_template(session, template_id)
     if community_id is not None and session.get(Community, community_id) is None:
@@ -294,19 +294,18 @@ def copy_template(session: Session, template_id: uuid.UUID, name: str | None = N
                               builtin=False, position=position)
     session.add(copy)
     texts = _template_texts(session, [origin.id]).get(origin.id, [])
-    shown = _name(texts, language)
-    new_name = _clean_name(name) if name else _("{name} (copy)").format(name=shown.name if shown else origin.key or "")
-    named = False
+    given = _clean_name(name) if name else None
     for text in texts:
-        text_name = text.name
-        if shown is not None and text.language == shown.language:
-            text_name, named = new_name, True
+        # A name given is the community's own in every language; otherwise each language says "(copy)" its way.
+        with use_language(text.language):
+            text_name = given or _("{name} (copy)").format(name=text.name)
         session.add(AssessmentTemplateText(id=named_id(copy.id, text.language), template_id=copy.id,
                                            language=text.language, name=text_name[:NAME_LIMIT],
                                            introduction=text.introduction))
-    if not named:
+    if not texts:
         session.add(AssessmentTemplateText(id=named_id(copy.id, language), template_id=copy.id, language=language,
-                                           name=new_name[:NAME_LIMIT], introduction=""))
+                                           name=(given or _("{name} (copy)").format(name=origin.key or ""))[:NAME_LIMIT],
+                                           introduction=""))
     questions = _live_questions(session, origin.id)
     question_texts: dict[uuid.UUID, list[TemplateQuestionText]] = {}
     for text in _question_texts(session, [q.id for q in questions]):
