@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -111,7 +111,7 @@ class TemplatesPage(QWidget):
         self.questions.setAccessibleName(_("Questions, in the order they are asked"))
         self.questions.setHeaderLabels([_("Capacity"), _("Prompt")])
         self.questions.setRootIsDecorated(False)
-        self.questions.setColumnWidth(0, self.fontMetrics().horizontalAdvance("M") * 18)
+        self.questions.setColumnWidth(0, self.fontMetrics().horizontalAdvance("M") * 21)
         self.questions.setMinimumHeight(self.fontMetrics().lineSpacing() * 9)
         self.add_button = QPushButton(_("Add &question…"))
         self.remove_button = QPushButton(_("&Remove"))
@@ -162,7 +162,7 @@ class TemplatesPage(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(scrolled(editor))
-        splitter.setSizes([300, 620])
+        splitter.setSizes([260, 660])
         layout = QVBoxLayout(self)
         layout.addWidget(heading(_("Assessment templates")))
         layout.addWidget(wrapped(_("The questions a guided assessment asks a volunteer, an organization's board or "
@@ -189,6 +189,10 @@ class TemplatesPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         context.changes.changed.connect(self._changed)
         self.reload()
+
+    def _row_size(self) -> QSize:
+        # Rows as tall as the font plus room, so Arabic and Devanagari letters are not cut off.
+        return QSize(0, self.fontMetrics().height() + 4)
 
     @staticmethod
     def _text_box(lines: int) -> QPlainTextEdit:
@@ -217,6 +221,7 @@ class TemplatesPage(QWidget):
                 font.setBold(True)
                 group.setFont(0, font)
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                group.setSizeHint(0, self._row_size())
                 groups[kind] = group
                 self.tree.addTopLevelItem(group)
             for template in listed:
@@ -230,6 +235,7 @@ class TemplatesPage(QWidget):
                 if template.community:
                     details.append(_("Community: {name}").format(name=template.community))
                 item.setToolTip(0, "\n".join([template.name, *details]))
+                item.setSizeHint(0, self._row_size())
                 groups[template.kind].addChild(item)
                 if template.id == self.current:
                     self.tree.setCurrentItem(item)
@@ -292,6 +298,7 @@ class TemplatesPage(QWidget):
                 item = QTreeWidgetItem([question.capacity_label, question.prompt])
                 item.setData(0, IdRole, question.id)
                 item.setToolTip(1, question.prompt)
+                item.setSizeHint(0, self._row_size())
                 self.questions.addTopLevelItem(item)
                 if question.id == self.question:
                     self.questions.setCurrentItem(item)
