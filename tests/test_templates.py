@@ -436,3 +436,28 @@ def test_a_copy_made_on_another_device_shows_when_sync_announces_it(qtbot, ui_co
     summary.add("created", "assessment_template")
     ui_context.changes.changed.emit(summary, object())
     assert tree_item(page, "Dagbani community").data(0, IdRole) == copy
+
+
+def test_a_copy_can_belong_to_a_community(qtbot, ui_context, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from coachdesk.model import Community
+    from coachdesk.ui.views import templates as view
+
+    with ui_context.db.write() as session:
+        session.add(Community(name="Hausa Wikipedia", languages=["ha"]))
+    offered: list[list[str]] = []
+    monkeypatch.setattr(view, "ask_text", lambda _p, _t, _c, text="": text)
+    monkeypatch.setattr(view, "ask_choice", lambda _p, _t, _c, items: offered.append(items) or 1)
+    page = view.TemplatesPage(ui_context)
+    qtbot.addWidget(page)
+    page.tree.setCurrentItem(tree_item(page, "Group or informal community (shipped)"))
+    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.title.text() == "Group or informal community (copy)")
+    assert offered == [["No community in particular", "Hausa Wikipedia"]]
+    assert page.about.text() == ("Group · 10 questions · copied from Group or informal community · "
+                                 "for Hausa Wikipedia")
+    with ui_context.db.read() as session:
+        listed = {t.name: t for t in tpl.list_templates(session, "en")}
+    assert listed["Group or informal community (copy)"].community == "Hausa Wikipedia"
+    ui_context.tasks.wait_idle()

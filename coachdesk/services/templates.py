@@ -81,6 +81,7 @@ class TemplateDetail:
     based_on: str
     community_id: uuid.UUID | None
     questions: list[QuestionDetail] = field(default_factory=list)
+    community: str = ""  # the name of the community whose copy it is
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -155,6 +156,12 @@ def list_templates(session: Session, language: str | None = None) -> list[Templa
     return result
 
 
+def community_choices(session: Session) -> list[tuple[uuid.UUID, str]]:
+    """Live communities by name, for saying whose copy a template is."""
+    return [(cid, name) for cid, name in session.execute(
+        select(Community.id, Community.name).where(Community.deleted.is_(False)).order_by(Community.name))]
+
+
 def default_template(session: Session, kind: MenteeKind | str) -> uuid.UUID | None:
     """The template a new assessment of a mentee of ``kind`` starts with: the shipped one for that kind."""
     kind = MenteeKind(kind)
@@ -210,7 +217,8 @@ def template_detail(session: Session, template_id: uuid.UUID, language: str | No
             _five(own_anchors, capacity_anchors), own_lang))
     return TemplateDetail(template.id, template.key, MenteeKind(template.kind), bool(template.builtin), language,
                           chosen.name if chosen else (template.key or ""), chosen.introduction if chosen else "",
-                          tuple(sorted(t.language for t in texts)), based_on, template.community_id, details)
+                          tuple(sorted(t.language for t in texts)), based_on, template.community_id, details,
+                          template.community.name if template.community is not None else "")
 
 
 def questions_for_wizard(session: Session, template_id: uuid.UUID, language: str | None = None) -> list[AreaInfo]:

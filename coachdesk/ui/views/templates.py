@@ -278,6 +278,8 @@ class TemplatesPage(QWidget):
             about = [label(detail.kind), ngettext_questions(len(detail.questions))]
             if detail.based_on:
                 about.append(_("copied from {name}").format(name=detail.based_on))
+            if detail.community:
+                about.append(_("for {community}").format(community=detail.community))
             self.about.setText(" · ".join(about))
         else:
             self.about.setText(_("Choose a template on the left."))
@@ -445,12 +447,21 @@ class TemplatesPage(QWidget):
         if not name.strip():
             tell(self, _("Not copied"), _("Give the template a name; the name cannot be empty."))
             return
+        with self.context.db.read() as session:
+            communities = service.community_choices(session)
+        community = None
+        if communities:
+            index = ask_choice(self, _("Copy to adapt"), _("Whose copy is it?"),
+                               [_("No community in particular"), *(name for _id, name in communities)])
+            if index is None:
+                return
+            community = communities[index - 1][0] if index else None
         origin, language = self.detail.id, self.language
 
         def copied(template_id: uuid.UUID) -> None:
             self.current, self.question = template_id, None
 
-        self._write(lambda s: service.copy_template(s, origin, name, None, language), _("The copy"), copied)
+        self._write(lambda s: service.copy_template(s, origin, name, community, language), _("The copy"), copied)
 
     def delete_template(self) -> None:
         if self.detail is None or self.detail.builtin:
