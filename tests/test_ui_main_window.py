@@ -32,7 +32,7 @@ def test_title_and_status_bar_name_the_database_device_and_sync(qtbot, ui_contex
     assert window.sync_label.text() == "Not synced yet"
     assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == [
         "Today", "Mentees", "Sessions", "Assessments", "Plans", "Toolbox", "Funding", "Requests", "Sync",
-        "Reports", "Settings"]
+        "Reports", "Templates", "Capacity builders", "Settings"]
 
 
 def test_every_page_opens_from_the_sidebar_and_by_keyboard(qtbot, demo_context):

@@ -222,6 +222,9 @@ class _DemoBuilder:
             else "decision of the organizers",
             email=f"mentee{i + 1}@example.org" if kind is MenteeKind.PERSON else "",
             phone="", private_notes="", archived=rng.random() < 0.03,
+            # Three in ten agree to be suggested as peers; drawn from the index, not the generator,
+            # so the rest of the demo data stays as it was.
+            open_to_peers=i % 10 in (2, 5, 8),
         )
         members[cid].append(mid)
         focus = rng.sample(self.capacity_keys, k=min(len(self.capacity_keys), rng.randrange(6, 12)))
@@ -241,17 +244,24 @@ class _DemoBuilder:
         for _n in range(rng.choice((1, 1, 2, 2, 3))):
             if day > self.today:
                 break
+            mode = rng.choice(list(AssessmentMode))
+            # A group sitting's size and spreads come from the data at hand, not the generator.
+            participants = 6 + len(focus) + day.day % 9 if mode is AssessmentMode.GROUP else None
             aid = self.add(Assessment, mentee_id=mid, assessed_on=day, facilitator_id=coach,
-                           method_id=self.methods.get("assessment"), mode=rng.choice(list(AssessmentMode)),
+                           method_id=self.methods.get("assessment"), mode=mode, participants=participants,
                            language=info["languages"][0], discover=rng.choice(ASSETS).capitalize() + ".",
                            dream="A community that runs its own trainings in its own language.",
                            design="Pair new organizers with experienced ones.", deliver=rng.choice(NEXT_STEPS))
             for key in focus:
                 level = levels[key]
                 cap = self.capacities[key]
+                spread: dict[str, int | None] = dict(lowest=None, highest=None, raters=None)  # one shape for every row
+                if participants:
+                    spread = dict(lowest=max(1, level - len(key) % 2), highest=min(5, level + len(key) % 3),
+                                  raters=participants - len(key) % 2)
                 self.add(CapacityRating, id=named_id(aid, cap), assessment_id=aid, capacity_id=cap, level=level,
                          priority=max(0, 3 - level + rng.randrange(0, 2)) if level < 5 else 0,
-                         assets=rng.choice(ASSETS), gaps=rng.choice(GAPS), evidence=rng.choice(EVIDENCE))
+                         assets=rng.choice(ASSETS), gaps=rng.choice(GAPS), evidence=rng.choice(EVIDENCE), **spread)
                 levels[key] = min(5, level + rng.choice((0, 0, 1, 1, 2)))
             day += timedelta(days=rng.randrange(90, 150))
 

@@ -45,19 +45,20 @@ class PageSpec:
     cls: str
 
 
+# The first ten keep Ctrl+1 … Ctrl+0 where people learned them; later pages are reached from the sidebar.
 PAGES = (
     PageSpec("today", N_("Today"), "coachdesk.ui.views.today", "TodayPage"),
     PageSpec("mentees", N_("Mentees"), "coachdesk.ui.views.mentees", "MenteesPage"),
     PageSpec("sessions", N_("Sessions"), "coachdesk.ui.views.sessions", "SessionsPage"),
     PageSpec("assessments", N_("Assessments"), "coachdesk.ui.views.assessments", "AssessmentsPage"),
-    PageSpec("templates", N_("Templates"), "coachdesk.ui.views.templates", "TemplatesPage"),
     PageSpec("plans", N_("Plans"), "coachdesk.ui.views.plans", "PlansPage"),
     PageSpec("toolbox", N_("Toolbox"), "coachdesk.ui.views.reference", "ToolboxPage"),
     PageSpec("funding", N_("Funding"), "coachdesk.ui.views.reference", "FundingPage"),
     PageSpec("requests", N_("Requests"), "coachdesk.ui.views.requests", "RequestsPage"),
-    PageSpec("builders", N_("Capacity builders"), "coachdesk.ui.views.builders", "BuildersPage"),
     PageSpec("sync", N_("Sync"), "coachdesk.ui.views.sync", "SyncPage"),
     PageSpec("reports", N_("Reports"), "coachdesk.ui.views.reports", "ReportsPage"),
+    PageSpec("templates", N_("Templates"), "coachdesk.ui.views.templates", "TemplatesPage"),
+    PageSpec("builders", N_("Capacity builders"), "coachdesk.ui.views.builders", "BuildersPage"),
     PageSpec("settings", N_("Settings"), "coachdesk.ui.views.settings", "SettingsPage"),
 )
 
