@@ -64,7 +64,7 @@ def test_the_preview_shows_each_profile_and_cancel_writes_nothing(qtbot, page, u
     dialog = open_preview(qtbot, page, monkeypatch, tmp_path, json.dumps(PROFILES))
     qtbot.waitUntil(lambda: dialog.plan is not None)
     assert preview_rows(dialog) == [
-        ["Amina Diallo", "Known: Legal; Communication (PR, media, community relations)",
+        ["Amina Diallo", "Known: Legal\nCommunication (PR, media, community relations)",
          "Available: Communication (PR, media, community relations)", "Wanted: Fundraising",
          "Skipped: Humans (Q5)"],
         ["Kwame Mensah — new mentee", "Known: Public speaking and self-presentation"],

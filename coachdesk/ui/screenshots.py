@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import func, select
 
 from coachdesk.i18n import _
-from coachdesk.model import Assessment, Mentee, Plan, PlanGoal
+from coachdesk.model import Assessment, Mentee, MenteeKind, Plan, PlanGoal, TrainerTrackStep
 from coachdesk.services.demo import generate_demo
 from coachdesk.services.settings import Settings
 from coachdesk.services.workspace import open_workspace
@@ -71,6 +71,17 @@ def render(out: Path, languages: list[str], mentees: int = 200) -> None:
             .group_by(Plan.id).order_by(func.count().desc(), Plan.id).limit(1)
         ).first()
     twin_of = _add_a_duplicate(db, featured)
+    adapted = _adapt_a_template(db)
+    peered = _best_peered(db)
+    with db.read() as session:
+        trainee = session.scalar(select(TrainerTrackStep.trainee_id).group_by(TrainerTrackStep.trainee_id)
+                                 .order_by(func.count().desc()).limit(1))  # the new trainer part-way along
+        group = session.scalar(select(Mentee.id).where(Mentee.kind == MenteeKind.GROUP, Mentee.archived.is_(False))
+                               .order_by(Mentee.name).limit(1))
+    exported = Path(tempfile.mkdtemp(prefix="coachdesk-shots-capx-")) / "profiles.json"
+    from coachdesk.services.capx import export_profiles
+
+    export_profiles(db, exported, [peered])
     for language in languages:
         folder = out / language
         folder.mkdir(parents=True, exist_ok=True)
@@ -79,11 +90,16 @@ def render(out: Path, languages: list[str], mentees: int = 200) -> None:
         shell = Shell(app, context)
         window = shell.show()
         window.resize(*SIZE)
-        for number, spec in enumerate(PAGES, start=1):
+        for spec in PAGES:
             page = window.show_page(spec.key)
             if spec.key == "plans" and featured_plan is not None:
                 page.show_plan(featured_plan)  # type: ignore[attr-defined]
-            _save(window, folder / f"{number:02d}-{spec.key}.png", app)
+            if spec.key == "templates":
+                page.current = adapted  # type: ignore[attr-defined]
+                page.reload()  # type: ignore[attr-defined]
+            if spec.key == "builders" and trainee is not None:
+                page.select(trainee)  # type: ignore[attr-defined]
+            _save(window, folder / f"{PAGE_SHOTS[spec.key]}.png", app)
         window.show_mentee(featured)
         _save(window, folder / "12-mentee-page.png", app)
         dialog = window.log_session([featured])
@@ -126,11 +142,93 @@ def render(out: Path, languages: list[str], mentees: int = 200) -> None:
         locker.unlock()
         app.removeEventFilter(locker)
         locker.timer.stop()
+        _render_two_way(window, context, folder, app, peered=peered, group=group, trainee=trainee,
+                        exported=exported)
         _render_first_start(window, folder, app, language)
         context.tasks.wait_idle()
         window.hide()
         window.deleteLater()
     db.close()
+
+
+#: The file each page's screenshot is saved as; the guide and the metadata link these names.
+PAGE_SHOTS = {
+    "today": "01-today", "mentees": "02-mentees", "sessions": "03-sessions", "assessments": "04-assessments",
+    "plans": "05-plans", "toolbox": "06-toolbox", "funding": "07-funding", "requests": "08-requests",
+    "sync": "09-sync", "reports": "10-reports", "settings": "11-settings", "templates": "23-templates",
+    "builders": "24-capacity-builders",
+}
+
+
+def _adapt_a_template(db):  # type: ignore[no-untyped-def]
+    """A community's copy of the board template, with a question of its own, as the Templates page shows it."""
+    from coachdesk.model import Capacity, Community
+    from coachdesk.services.template_data import template_id
+    from coachdesk.services.templates import add_question, copy_template
+
+    with db.write() as session:
+        community = session.scalar(select(Community.id).order_by(Community.name).limit(1))
+        copy = copy_template(session, template_id("organization"), "Board self-assessment (adapted)",
+                             community, "en")
+        travel = session.scalar(select(Capacity.id).where(Capacity.key == "travel_visa"))
+        add_question(session, copy, travel)
+    return copy
+
+
+def _best_peered(db):  # type: ignore[no-untyped-def]
+    """The person whose peers show most exchanges both ways, among the first mentees with assessments."""
+    from coachdesk.services.matching import find_peers
+
+    with db.read() as session:
+        candidates = session.scalars(
+            select(Mentee.id).join(Assessment, Assessment.mentee_id == Mentee.id)
+            .where(Mentee.kind == MenteeKind.PERSON, Mentee.archived.is_(False)).group_by(Mentee.id)
+            .order_by(Mentee.name).limit(60)).all()
+        found = [find_peers(session, mid, "en") for mid in candidates]
+    best = max(found, key=lambda f: (sum(s.two_way for g in f.gaps for s in g.suggestions), f.pairs))
+    return best.mentee_id
+
+
+def _render_two_way(window, context, folder: Path, app: QApplication, *, peered, group, trainee,  # type: ignore[no-untyped-def]
+                    exported: Path) -> None:
+    """The screens of two-way capacity building: peers, a group sitting, the template chosen,
+    a capacity builder's profile and a Capacity Exchange import."""
+    window.show_mentee(peered)
+    page = window.show_page("mentees").mentee_page  # type: ignore[attr-defined]
+    page.side_tabs.setCurrentIndex(page.peers_tab)
+    context.tasks.wait_idle()
+    _settle(app)
+    _save(window, folder / "25-peers.png", app)
+    page.side_tabs.setCurrentIndex(0)
+
+    wizard = window.start_assessment(group)
+    wizard.resize(1000, 700)
+    wizard.who.participants.setValue(14)
+    _save(wizard, folder / "26-assessment-template-choice.png", app)
+    wizard.next()
+    wizard.next()
+    for block, votes, level in zip(wizard.currentPage().blocks, ([0, 2, 7, 4, 1], [3, 6, 4, 1, 0]), (3, 2)):
+        block.tally.set_votes(votes)
+        block.scale.set_level(level)
+    _save(wizard, folder / "27-group-assessment.png", app)
+    _drop(wizard)
+
+    if trainee is not None:
+        builders = window.show_page("builders")
+        builders.select(trainee)  # type: ignore[attr-defined]
+        dialog = builders.edit_profile()  # type: ignore[attr-defined]
+        if dialog is not None:
+            _save(dialog, folder / "28-capacity-builder-profile.png", app)
+            _drop(dialog)
+
+    from coachdesk.ui.dialogs.capx_import import CapxImportDialog
+
+    preview = CapxImportDialog(context, exported, window)
+    preview.show()
+    context.tasks.wait_idle()
+    _settle(app)
+    _save(preview, folder / "29-capacity-exchange-import.png", app)
+    _drop(preview)
 
 
 WELCOME_PAGES = ("language", "about-you", "passphrase", "team", "explore")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -96,6 +96,7 @@ class CapxImportDialog(QDialog):
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels([_("Profile"), _("What is recorded")])
         self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.tree.setUniformRowHeights(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
@@ -150,8 +151,8 @@ class CapxImportDialog(QDialog):
             for caption, names in ((_("Known"), profile.known), (_("Available"), profile.available),
                                    (_("Wanted"), profile.wanted), (_("Skipped"), profile.skipped)):
                 if names:
-                    child = QTreeWidgetItem([caption, "; ".join(names)])
-                    child.setToolTip(1, "\n".join(names))
+                    # One capacity a line: every one is read, none cut off at the dialog's edge.
+                    child = QTreeWidgetItem([caption, "\n".join(names)])
                     top.addChild(child)
             self.tree.addTopLevelItem(top)
         self.tree.expandAll()

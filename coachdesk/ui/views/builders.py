@@ -43,6 +43,7 @@ from coachdesk.services.reference_edit import capacity_tree, list_methods
 from coachdesk.ui.context import UiContext, touches
 from coachdesk.ui.dialogs.builder_dialog import BuilderDialog, StepDialog
 from coachdesk.ui.models.lazy_table import Column, LazyTableModel
+from coachdesk.ui.models.session_table import duration_text
 from coachdesk.ui.views import page_parts
 from coachdesk.ui.views.page_parts import heading, quiet, scrolled, wrapped
 
@@ -106,6 +107,9 @@ class BuildersPage(QWidget):
         self.language.setAccessibleName(_("Language"))
         self.role = QComboBox()
         self.role.setAccessibleName(_("Role"))
+        for box in (self.language, self.role):  # short lists: room for "Any language", never clipped
+            box.setMinimumContentsLength(12)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.role.addItem(_("Every role"), "")
         for value, text in vocabulary.choices(CoachRole):
             self.role.addItem(text, value.value)
@@ -146,7 +150,7 @@ class BuildersPage(QWidget):
         steps_header = self.steps.header()
         steps_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         steps_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        steps_header.resizeSection(3, self.steps.fontMetrics().averageCharWidth() * 24)
+        steps_header.resizeSection(3, self.steps.fontMetrics().averageCharWidth() * 16)
         steps_header.setStretchLastSection(True)
         self.add_step_button = QPushButton(_("&Add step…"))
         self.edit_step_button = QPushButton(_("Edit s&tep…"))
@@ -367,7 +371,7 @@ class BuildersPage(QWidget):
         for step in detail.steps:
             session = (step.session_title or _("(untitled)")) if step.session_on else ""
             item = QTreeWidgetItem([format_date(step.done_on, "medium"), vocabulary.label(step.kind), step.mentor,
-                                    session, step.method, hours_text(step.minutes) if step.minutes else "",
+                                    session, step.method, duration_text(step.minutes) if step.minutes else "",
                                     " ".join(step.notes.split())])
             item.setData(0, Qt.ItemDataRole.UserRole, step.id)
             item.setToolTip(6, step.notes)
@@ -381,7 +385,7 @@ class BuildersPage(QWidget):
             self.delivered.setText("\n".join(
                 _("{when} — {title} ({kind}, {hours})").format(
                     when=format_datetime(s.started_at, "medium"), title=s.title or _("(untitled)"),
-                    kind=vocabulary.label(s.kind), hours=hours_text(s.minutes)) for s in detail.delivered))
+                    kind=vocabulary.label(s.kind), hours=duration_text(s.minutes)) for s in detail.delivered))
         else:
             self.delivered.setText(_("No logged session names them as the coach yet."))
         self._update_buttons()

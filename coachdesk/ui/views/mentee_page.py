@@ -45,6 +45,7 @@ from coachdesk.ui.context import UiContext, touches
 from coachdesk.ui.models.mentee_table import languages_text
 from coachdesk.ui.widgets.journey_steps import JourneySteps
 from coachdesk.ui.widgets.radar_chart import RadarChart, RadarSeries
+from coachdesk.ui.widgets.wrapped_rows import WrappedRows
 
 #: Tables whose changes can alter what the page shows.
 PROFILE_TABLES = ("mentee", "community", "coach", "coaching_session", "session_participant", "assessment",
@@ -243,6 +244,7 @@ class MenteePage(QWidget):
         self.timeline.setSpacing(2)
         self.timeline.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline.setItemDelegate(WrappedRows(self.timeline))
         self.timeline.itemActivated.connect(self._timeline_activated)
         self.timeline_empty = QLabel(_("Nothing logged yet: no sessions, assessments or plans."))
         self.timeline_empty.setWordWrap(True)
@@ -311,6 +313,7 @@ class MenteePage(QWidget):
         self.peers.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.peers.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.peers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.peers.setItemDelegate(WrappedRows(self.peers))
         self.peers.setToolTip(_("Double-click or press Enter to open the peer's page"))
         self.peers.itemActivated.connect(self._peer_activated)
         self.print_peers = QPushButton(_("Print peer e&xchange…"))
