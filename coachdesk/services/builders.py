@@ -30,7 +30,7 @@ from coachdesk.model import (
     TrainerTrackStep,
     uuid7,
 )
-from coachdesk.services.vocabulary import capacity_labels, label, method_labels
+from coachdesk.services.vocabulary import capacity_labels, method_labels
 
 #: How many delivered sessions a builder's detail lists (newest first).
 DELIVERED_SHOWN = 20

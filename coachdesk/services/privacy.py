@@ -53,7 +53,7 @@ from coachdesk.model import (
     ToolboxMethod,
     parse_id,
 )
-from coachdesk.services.vocabulary import capacity_labels, method_labels
+from coachdesk.services.vocabulary import capacity_labels
 from coachdesk.store.database import Database
 from coachdesk.sync.changes import canonical_json
 from coachdesk.sync.erasure import empty_conflicts, erase_fields

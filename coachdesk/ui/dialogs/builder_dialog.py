@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from coachdesk.errors import CoachDeskError
-from coachdesk.i18n import _, format_date, is_language_code, language_name
+from coachdesk.i18n import _, format_date
 from coachdesk.model import CoachRole, TrackStepKind
 from coachdesk.services.builders import (
     MAX_MINUTES,
@@ -51,7 +51,7 @@ from coachdesk.services.builders import (
 from coachdesk.services.reference_edit import capacity_tree, list_methods
 from coachdesk.services.vocabulary import choices
 from coachdesk.ui.context import UiContext
-from coachdesk.ui.dialogs.mentee_dialog import split_languages
+from coachdesk.ui.dialogs.mentee_dialog import languages_hint, split_languages
 from coachdesk.ui.views.page_parts import date_edit
 
 #: Step kinds for which linking a logged session makes sense.
@@ -240,15 +240,7 @@ class BuilderDialog(_WritingDialog):
         self.resize(width, int(width * 0.62))
 
     def _update_languages_hint(self) -> None:
-        codes = split_languages(self.languages.text())
-        names = [language_name(c) for c in codes if is_language_code(c)]
-        unknown = [c for c in codes if not is_language_code(c)]
-        parts = [_("Language codes separated by “;”, for example: ha; en; pt_BR.")]
-        if names:
-            parts.append(_("Understood as: {names}.").format(names=_(", ").join(names)))
-        if unknown:
-            parts.append(_("Not a language code: {codes}.").format(codes=_(", ").join(unknown)))
-        self.languages_hint.setText(" ".join(parts))
+        self.languages_hint.setText(languages_hint(self.languages.text()))
 
     def _capacity_items(self) -> list[QTreeWidgetItem]:
         root = self.capacities.invisibleRootItem()

@@ -67,6 +67,19 @@ def split_languages(text: str) -> list[str]:
     return [part.strip() for part in text.replace(",", ";").split(";") if part.strip()]
 
 
+def languages_hint(text: str) -> str:
+    """What a typed list of language codes is understood as, under the field, as one types."""
+    codes = split_languages(text)
+    names = [language_name(c) for c in codes if is_language_code(c)]
+    unknown = [c for c in codes if not is_language_code(c)]
+    parts = [_("Language codes separated by “;”, for example: ha; en; pt_BR.")]
+    if names:
+        parts.append(_("Understood as: {names}.").format(names=_(", ").join(names)))
+    if unknown:
+        parts.append(_("Not a language code: {codes}.").format(codes=_(", ").join(unknown)))
+    return " ".join(parts)
+
+
 class MenteeDialog(QDialog):
     """Add a mentee (``mentee_id`` None) or edit one. Emits ``saved(mentee_id)`` once stored."""
 
@@ -327,15 +340,7 @@ class MenteeDialog(QDialog):
         return not self._done and self.values() != self._baseline
 
     def _update_languages_hint(self) -> None:
-        codes = split_languages(self.languages.text())
-        names = [language_name(c) for c in codes if is_language_code(c)]
-        unknown = [c for c in codes if not is_language_code(c)]
-        parts = [_("Language codes separated by “;”, for example: ha; en; pt_BR.")]
-        if names:
-            parts.append(_("Understood as: {names}.").format(names=_(", ").join(names)))
-        if unknown:
-            parts.append(_("Not a language code: {codes}.").format(codes=_(", ").join(unknown)))
-        self.languages_hint.setText(" ".join(parts))
+        self.languages_hint.setText(languages_hint(self.languages.text()))
 
     # -- drafts
 
