@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
@@ -131,3 +133,33 @@ def test_arabic_loads_qt_own_translations_for_standard_buttons(qtbot, ui_context
         ui_context.settings.language = "en"
         apply_language(app, ui_context.settings)
     assert QCoreApplication.translate("QWizard", "Cancel") == "Cancel"
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("hi", ("आगे > (&N)", "< पीछे (&B)", ["ठीक है", "रद्द करें"])),
+    ("sw", ("Inayo&fuata >", "< &Iliyotangulia", ["Sawa", "Ghairi"])),
+    ("id", ("&Berikutnya >", "< &Sebelumnya", ["OK", "Batal"])),
+])
+def test_qt_own_buttons_speak_languages_qt_ships_no_words_for(qtbot, ui_context, language, words):
+    from PySide6.QtWidgets import QDialogButtonBox, QWizard
+
+    from coachdesk.ui.app import apply_language
+
+    app = QApplication.instance()
+    ui_context.settings.language = language
+    try:
+        apply_language(app, ui_context.settings)
+        wizard = QWizard()
+        qtbot.addWidget(wizard)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        qtbot.addWidget(box)
+        next_text, back_text, box_texts = words
+        assert wizard.buttonText(QWizard.WizardButton.NextButton) == next_text
+        assert wizard.buttonText(QWizard.WizardButton.BackButton) == back_text
+        assert sorted(b.text() for b in box.buttons()) == sorted(box_texts)
+    finally:
+        ui_context.settings.language = "en"
+        apply_language(app, ui_context.settings)
+    english = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(english)
+    assert english.buttons()[0].text() == "Cancel"

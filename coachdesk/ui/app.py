@@ -65,9 +65,13 @@ def _load_qt_translations(app: QApplication, language: str) -> None:
         return
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     translator = QTranslator(app)
-    if translator.load(QLocale(language), "qtbase", "_", folder):
-        app.installTranslator(translator)
-        _qt_translators.append(translator)
+    if not translator.load(QLocale(language), "qtbase", "_", folder):
+        # Qt ships no words in this language: its buttons take them from CoachDesk's catalog.
+        from coachdesk.ui.qt_texts import QtWords
+
+        translator = QtWords(app)
+    app.installTranslator(translator)
+    _qt_translators.append(translator)
 
 
 def apply_language(app: QApplication, settings: Settings) -> None:
