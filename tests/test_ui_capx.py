@@ -140,3 +140,25 @@ def test_the_toolbox_page_edits_a_capacitys_wikidata_item_and_refuses_a_malforme
     assert row.field.text() == "Q11024"
     toolbox.capacities.setCurrentItem(toolbox.capacities.topLevelItem(0))  # an area: not edited here
     assert not row.isVisible()
+
+
+def test_an_unsaved_wikidata_item_is_not_dropped_without_asking(qtbot, ui_context, monkeypatch):
+    asked = []
+    answer = {"discard": False}
+    monkeypatch.setattr(page_parts, "ask", lambda _parent, title, text: asked.append(text) or answer["discard"])
+    toolbox = ToolboxPage(ui_context)
+    qtbot.addWidget(toolbox)
+    toolbox.show()
+    toolbox.tabs.setCurrentIndex(1)
+    legal = toolbox.capacities.topLevelItem(0).child(1)
+    toolbox.capacities.setCurrentItem(legal)
+    qtbot.keyClicks(toolbox.wikidata.field, "Q7748")
+    assert toolbox.has_unsaved_changes()
+    toolbox.capacities.setCurrentItem(toolbox.capacities.topLevelItem(0).child(7))  # kept: the person said no
+    assert asked == ["The changes to “Legal” are not saved. Discard them?"]
+    assert toolbox.capacities.currentItem() is legal and toolbox.wikidata.field.text() == "Q7748"
+    answer["discard"] = True
+    toolbox.capacities.setCurrentItem(toolbox.capacities.topLevelItem(0).child(7))
+    assert toolbox.wikidata.field.text() == "Q11024" and not toolbox.has_unsaved_changes()
+    with ui_context.db.read() as session:
+        assert session.scalars(select(Capacity.wikidata_id).where(Capacity.key == "legal")).one() is None

@@ -250,7 +250,7 @@ class ToolboxPage(QWidget):
             self.reload()
 
     def has_unsaved_changes(self) -> bool:
-        return self.method_editor.is_dirty() or self.capacity_editor.is_dirty()
+        return self.method_editor.is_dirty() or self.capacity_editor.is_dirty() or self.wikidata.is_dirty()
 
     def _save_shown(self) -> None:
         editor = self.method_editor if self.tabs.currentIndex() == 0 else self.capacity_editor
@@ -258,11 +258,15 @@ class ToolboxPage(QWidget):
             editor.save_requested.emit()
 
     def _may_leave(self, editor: TextEditor) -> bool:
-        if not editor.is_dirty():
+        # A capacity's Wikidata item is edited beside its texts: an unsaved one counts too.
+        wikidata = self.wikidata if editor is self.capacity_editor else None
+        if not editor.is_dirty() and not (wikidata and wikidata.is_dirty()):
             return True
         if page_parts.ask(self, _("Discard changes?"), _("The changes to “{name}” are not saved. Discard them?")
                .format(name=editor.title.text())):
             editor.undo()
+            if wikidata:
+                wikidata.undo()
             return True
         return False
 
@@ -419,6 +423,12 @@ class WikidataRow(QWidget):
 
     def value(self) -> str:
         return self.field.text()
+
+    def is_dirty(self) -> bool:
+        return not self.isHidden() and self.field.text().strip() != self._baseline
+
+    def undo(self) -> None:
+        self.load(self._baseline)
 
     def _save(self) -> None:
         if self.field.text().strip() != self._baseline:
