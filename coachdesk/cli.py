@@ -781,6 +781,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _clear_progress()
         print(_("coachdesk: stopped; nothing was changed."), file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (``coachdesk match … | head``): nothing to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as error:  # a file that could not be written: a full or pulled disk, a folder not allowed
         _clear_progress()
         print(_("coachdesk: {file} could not be written: {reason}. Nothing was half written.").format(

@@ -321,3 +321,21 @@ def test_handout_peer_exchange_on_the_command_line(db, db_path, scenario, tmp_pa
     assert code == 0, err
     _pages, text = pdf_words(out)
     assert "Bello Sani" in text and "Perfect Match" not in text
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
+    """``coachdesk match … | head``: when the reader closes the pipe, nothing is printed about it."""
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before anything is written
+    try:
+        result = subprocess.run([sys.executable, "-m", "coachdesk", "--db", str(tmp_path / "pipe.sqlite"), "stats"],
+                                stdout=write_end, stderr=subprocess.PIPE, timeout=120,
+                                env={**os.environ, "COACHDESK_DATA_DIR": str(tmp_path / "data")})
+    finally:
+        os.close(write_end)
+    assert result.stderr.decode() == ""
+    assert result.returncode == 0
