@@ -458,7 +458,9 @@ def _capx_export(args: argparse.Namespace) -> int:
     import uuid
 
     from coachdesk.services.capx import export_profiles
+    from coachdesk.services.printing import check_language
 
+    language = check_language(_print_language(args))  # before anything is read or written
     ids = None
     if args.mentee is not None:
         ids = []
@@ -468,7 +470,7 @@ def _capx_export(args: argparse.Namespace) -> int:
             except ValueError:
                 raise InputError(_("“{text}” is not a mentee id.").format(text=text)) from None
     with _open(args) as db:
-        written = export_profiles(db, args.output, ids, _print_language(args))
+        written = export_profiles(db, args.output, ids, language)
     _emit(args, {"file": str(args.output), "profiles": written},
           ngettext("Wrote {count} profile to {file}.", "Wrote {count} profiles to {file}.", written).format(
               count=written, file=args.output))

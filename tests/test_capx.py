@@ -242,3 +242,15 @@ def test_a_wikidata_id_is_checked_kept_on_upgrade_and_travels_by_sync(tmp_path):
         assert session.get(Capacity, legal).wikidata_id == "Q7748"
     laptop.close()
     other.close()
+
+
+def test_export_refuses_a_language_coachdesk_does_not_print_in_and_writes_nothing(db, tmp_path, capsys):
+    add(db, "Amina Diallo", AMINA, peers=True)
+    code, out, err = run(capsys, "--db", db.path, "capx", "export", "-o", tmp_path / "p.json", "--lang", "xx")
+    assert code == 2 and out == ""
+    assert err.startswith("coachdesk: “xx”") and "CoachDesk prints in:" in err
+    assert not (tmp_path / "p.json").exists()
+    code, _out, _err = run(capsys, "--db", db.path, "capx", "export", "-o", tmp_path / "p.json", "--lang", "fr")
+    assert code == 0
+    [profile] = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))["profiles"]
+    assert profile["skills_known"][1]["label"] != "Communication (PR, media, community relations)"  # in French
