@@ -15,7 +15,11 @@ os.environ.setdefault("COACHDESK_DATA_DIR", tempfile.mkdtemp(prefix="coachdesk-s
 
 from sqlalchemy import func, select  # noqa: E402
 
-from coachdesk.model import Assessment, CoachingSession, Mentee, Plan, PlanStatus, SessionParticipant  # noqa: E402
+from coachdesk.model import (  # noqa: E402
+    Assessment, AssessmentMode, CoachingSession, Mentee, Plan, PlanStatus, SessionParticipant,
+)
+from coachdesk.services.assessments import previous_assessment  # noqa: E402
+from coachdesk.services.matching import find_peers  # noqa: E402
 from coachdesk.services import printing  # noqa: E402
 from coachdesk.services.demo import generate_demo  # noqa: E402
 from coachdesk.services.workspace import open_workspace  # noqa: E402
@@ -36,10 +40,14 @@ def main(out: Path) -> int:
         training = session.execute(select(CoachingSession.id).join(
             SessionParticipant, SessionParticipant.session_id == CoachingSession.id)
             .group_by(CoachingSession.id).order_by(func.count().desc(), CoachingSession.id)).scalars().first()
+        group = _latest_sitting_in_a_group(session)
+        peered = max(session.scalars(select(Mentee.id).order_by(Mentee.id)),
+                     key=lambda mid: find_peers(session, mid).pairs)
     for language in LANGUAGES:
-        for kind, ref in (("assessment", mentee), ("plan", mentee), ("attendance", training),
-                          ("toolbox", "fundraising")):
-            pdf = out / f"{kind}-{language}.pdf"
+        for name, kind, ref in (("assessment", "assessment", mentee), ("assessment-group", "assessment", group),
+                                ("plan", "plan", mentee), ("attendance", "attendance", training),
+                                ("toolbox", "toolbox", "fundraising"), ("peer-exchange", "peer-exchange", peered)):
+            pdf = out / f"{name}-{language}.pdf"
             printing.write_handout(db, kind, ref, language, pdf)
             document = pdfium.PdfDocument(str(pdf))
             try:
@@ -49,6 +57,15 @@ def main(out: Path) -> int:
             print(pdf)
     db.close()
     return 0
+
+
+def _latest_sitting_in_a_group(session):  # type: ignore[no-untyped-def]
+    """A mentee whose latest assessment was a group in the room, so its handout shows the spread."""
+    for mentee_id in session.scalars(select(Mentee.id).order_by(Mentee.id)):
+        latest = previous_assessment(session, mentee_id)
+        if latest and session.get(Assessment, latest[0]).mode == AssessmentMode.GROUP:
+            return mentee_id
+    raise SystemExit("the demo data has no group sitting to print")
 
 
 if __name__ == "__main__":
