@@ -16,7 +16,7 @@ from coachdesk.cli import main
 from coachdesk.errors import InputError
 from coachdesk.model import Assessment, Capacity, CapacityRating, Mentee, MenteeKind, Priority
 from coachdesk.services import capx
-from coachdesk.services.assessments import AssessmentForm, RatingAnswer, record_assessment
+from coachdesk.services.assessments import AssessmentForm, RatingAnswer, previous_assessment, record_assessment
 from coachdesk.services.mentees import MenteeForm, save_mentee
 from coachdesk.services.privacy import erase_person
 from coachdesk.services.reference_data import apply_reference_data, read_reference_data
@@ -138,9 +138,9 @@ def test_import_matches_by_coachdesk_id_then_by_name(db, capsys, tmp_path):
     ids = caps(db)
     with db.read() as session:
         def levels(mentee_id):
-            assessment = capx.latest_assessment(session, mentee_id)
+            assessment_id, _day = previous_assessment(session, mentee_id)
             return {r.capacity_id: (r.level, r.priority) for r in session.scalars(
-                select(CapacityRating).where(CapacityRating.assessment_id == assessment.id))}
+                select(CapacityRating).where(CapacityRating.assessment_id == assessment_id))}
         assert levels(amina) == {ids["communication"]: (3, 0), ids["legal"]: (2, int(Priority.HIGH))}
         assert levels(renamed) == {ids["it_safety"]: (4, 0)}
         assert session.scalar(select(Mentee.name).where(Mentee.id == renamed)) == "Kwame Mensah"

@@ -30,6 +30,17 @@ def open_db(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return open_workspace(path, secret=secret_for(path))
 
 
+def open_db_or_hub(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The hub's database when ``--hub-dir`` is given (every device's work, and the team's name), else this
+    device's (and an empty name)."""
+    if getattr(args, "hub_dir", None):
+        from coachdesk.services.hub import load_hub
+
+        hub = load_hub(args.hub_dir)
+        return hub.open(), hub.name
+    return open_db(args), ""
+
+
 def ask_passphrase(prompt: str, env: str):  # type: ignore[no-untyped-def]
     """A passphrase from the environment (scripts) or typed without echo (people)."""
     import getpass

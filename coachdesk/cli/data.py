@@ -8,7 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from coachdesk.cli.common import EXIT_OK, clear_progress, day, emit, open_db, print_language, progress_printer
+from coachdesk.cli.common import (
+    EXIT_OK, clear_progress, day, emit, open_db, open_db_or_hub, print_language, progress_printer,
+)
 from coachdesk.errors import InputError
 from coachdesk.i18n import _, ngettext
 
@@ -160,13 +162,7 @@ def _report(args: argparse.Namespace) -> int:
     from coachdesk.services.printing import write_evaluation
 
     language = print_language(args)
-    if args.hub_dir:
-        from coachdesk.services.hub import load_hub
-
-        hub = load_hub(args.hub_dir)
-        db, source = hub.open(), hub.name
-    else:
-        db, source = open_db(args), ""
+    db, source = open_db_or_hub(args)
     try:
         printed = write_evaluation(db, args.output, args.start, args.end, language, source)
     finally:

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from coachdesk.cli.common import EXIT_OK, emit, open_db, print_language
+from coachdesk.cli.common import EXIT_OK, emit, open_db, open_db_or_hub, print_language
 from coachdesk.errors import InputError
 from coachdesk.i18n import _, ngettext
 
@@ -60,12 +60,7 @@ def _match(args: argparse.Namespace) -> int:
     from coachdesk.services.printing import check_language
 
     language = check_language(print_language(args))
-    if args.hub_dir:
-        from coachdesk.services.hub import load_hub
-
-        db = load_hub(args.hub_dir).open()
-    else:
-        db = open_db(args)
+    db, _team = open_db_or_hub(args)
     try:
         with use_language(language), db.read() as session:
             found = find_peers(session, args.mentee, language, args.limit)

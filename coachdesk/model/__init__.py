@@ -9,7 +9,7 @@ from coachdesk.model.assessment import (
     Priority,
 )
 from coachdesk.model.base import PRIVATE, Base, RowId, Synced
-from coachdesk.model.ids import named_id, parse_id, uuid7
+from coachdesk.model.ids import id_from_text, named_id, parse_id, uuid7
 from coachdesk.model.people import (
     PERSONAL_FIELDS,
     Coach,
@@ -73,7 +73,7 @@ __all__ = [
     "Community", "CommunityRequest", "FieldClock", "FundingOpportunity", "FundingText", "JourneyStage", "Mentee",
     "MenteeKind", "Plan", "PlanAction", "PlanGoal", "PlanStatus", "Priority", "RequestStatus",
     "RowClock", "RowId", "SeenBundle", "SessionCapacity", "SyncConflict", "SyncPeer", "SyncTeam", "SessionKind", "SessionParticipant", "Synced",
-    "SyncSite", "SyncState", "ToolboxMethod", "ToolboxMethodText", "erased_name", "erased_values", "named_id",
+    "SyncSite", "SyncState", "ToolboxMethod", "ToolboxMethodText", "erased_name", "erased_values", "id_from_text", "named_id",
     "parse_id",
     "private_columns", "synced_classes", "uuid7",
 ]

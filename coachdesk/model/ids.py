@@ -36,3 +36,16 @@ def named_id(*parts: object) -> uuid.UUID:
 def parse_id(text: str) -> uuid.UUID:
     """Parse a UUID as people paste it (any case, with or without braces and hyphens)."""
     return uuid.UUID(text.strip().strip("{}"))
+
+
+def id_from_text(ref: uuid.UUID | str, what: str) -> uuid.UUID:
+    """The id a person typed or pasted; one sentence naming ``what`` (already translated) when it is not one."""
+    if isinstance(ref, uuid.UUID):
+        return ref
+    try:
+        return parse_id(ref)
+    except (ValueError, AttributeError):
+        from coachdesk.errors import InputError
+        from coachdesk.i18n import _
+
+        raise InputError(_("“{text}” is not an id of a {what}.").format(text=ref, what=what)) from None

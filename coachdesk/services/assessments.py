@@ -38,6 +38,7 @@ from coachdesk.model import (
     uuid7,
 )
 from coachdesk.services.vocabulary import area_details, capacity_details, capacity_labels, template_names
+from coachdesk.store.search import escape_like
 
 # -- the taxonomy, as the wizard asks it -------------------------------------------------------
 
@@ -347,10 +348,6 @@ class MenteeChoice:
     journey_stage: JourneyStage
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _choices(session: Session, condition: str = "", limit: int = 20, **params: Any) -> list[MenteeChoice]:
     # Plain SQL so the WHERE matches migration 0003's partial index word for word (``deleted = 0``,
     # not the ORM's ``IS 0``): SQLite then walks the index in name order and stops at the limit.
@@ -372,7 +369,7 @@ def mentee_suggestions(session: Session, text: str, limit: int = 20) -> list[Men
     text = " ".join(text.split())
     if not text:
         return _choices(session, limit=limit)
-    prefix, anywhere = f"{_escape_like(text)}%", f"%{_escape_like(text)}%"
+    prefix, anywhere = f"{escape_like(text)}%", f"%{escape_like(text)}%"
     found = _choices(session, "m.name LIKE :prefix ESCAPE '\\'", limit, prefix=prefix)
     if len(found) < limit:
         found += _choices(session, "m.name LIKE :anywhere ESCAPE '\\' AND m.name NOT LIKE :prefix ESCAPE '\\'",
@@ -433,7 +430,7 @@ def list_assessments(session: Session, text: str = "", limit: int = 500) -> list
     text = " ".join(text.split())
     if not text:
         return _summaries(session, limit=limit)
-    pattern = f"%{_escape_like(text)}%"
+    pattern = f"%{escape_like(text)}%"
     communities = select(Community.id).where(Community.name.like(pattern, escape="\\"))
     return _summaries(session, or_(Mentee.name.like(pattern, escape="\\"), Mentee.community_id.in_(communities)),
                       limit=limit)

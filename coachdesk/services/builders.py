@@ -31,14 +31,11 @@ from coachdesk.model import (
     uuid7,
 )
 from coachdesk.services.vocabulary import capacity_labels, method_labels
+from coachdesk.store.search import escape_like
 
 #: How many delivered sessions a builder's detail lists (newest first).
 DELIVERED_SHOWN = 20
 MAX_MINUTES = 10080  # a week, as the database allows
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -144,7 +141,7 @@ def _key_labels(session: Session, language: str | None) -> tuple[dict[str, str],
 def _json_contains(column: object, key: str, prefix: bool = False) -> object:
     # JSON lists are stored as text such as ["fundraising", "legal"]; a quoted key matches one item.
     ending = "%" if prefix else '"%'
-    return cast(column, String).like(f'%"{_escape_like(key)}{ending}', escape="\\")
+    return cast(column, String).like(f'%"{escape_like(key)}{ending}', escape="\\")
 
 
 def _query(f: BuilderFilter):  # type: ignore[no-untyped-def]
@@ -153,7 +150,7 @@ def _query(f: BuilderFilter):  # type: ignore[no-untyped-def]
         query = query.where(Coach.archived.is_(False))
     text = f.text.strip()
     if text:
-        pattern = f"%{_escape_like(text)}%"
+        pattern = f"%{escape_like(text)}%"
         query = query.where(or_(Coach.name.like(pattern, escape="\\"), Coach.region.like(pattern, escape="\\")))
     if f.capacity:
         query = query.where(_json_contains(Coach.capacities, f.capacity))

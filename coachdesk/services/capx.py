@@ -33,7 +33,6 @@ from coachdesk.atomic import atomic_write
 from coachdesk.errors import InputError
 from coachdesk.i18n import _, current_language
 from coachdesk.model import (
-    Assessment,
     AssessmentMode,
     Capacity,
     CapacityArea,
@@ -42,6 +41,7 @@ from coachdesk.model import (
     MenteeKind,
     Priority,
 )
+from coachdesk.services.assessments import AssessmentForm, RatingAnswer, previous_assessment, record_assessment
 from coachdesk.services.vocabulary import capacity_details
 
 FORMAT = "coachdesk-capx"
@@ -222,11 +222,6 @@ def _capacities(session: Session) -> list[Capacity]:
                                 .order_by(CapacityArea.position, CapacityArea.key, Capacity.position, Capacity.key)))
 
 
-def latest_assessment(session: Session, mentee_id: uuid.UUID) -> Assessment | None:
-    return session.scalars(select(Assessment).where(Assessment.mentee_id == mentee_id, Assessment.deleted.is_(False))
-                           .order_by(Assessment.assessed_on.desc(), Assessment.id.desc()).limit(1)).first()
-
-
 def _entry(capacity: Capacity, labels: dict[uuid.UUID, tuple[str, str, list[str]]]) -> dict[str, Any]:
     return {"wikidata": capacity.wikidata_id or None, "key": capacity.key,
             "label": labels.get(capacity.id, (capacity.key,))[0]}
@@ -258,9 +253,9 @@ def export_document(session: Session, mentee_ids: list[uuid.UUID] | None = None,
     capacities = _capacities(session)
     profiles = []
     for mentee in _chosen_mentees(session, mentee_ids):
-        latest = latest_assessment(session, mentee.id)
+        latest = previous_assessment(session, mentee.id)
         ratings = {} if latest is None else {r.capacity_id: r for r in session.scalars(
-            select(CapacityRating).where(CapacityRating.assessment_id == latest.id,
+            select(CapacityRating).where(CapacityRating.assessment_id == latest[0],
                                          CapacityRating.deleted.is_(False)))}
         lists: dict[str, list[dict[str, Any]]] = {name: [] for name in LISTS}
         for capacity in capacities:
@@ -275,7 +270,7 @@ def export_document(session: Session, mentee_ids: list[uuid.UUID] | None = None,
                 lists[WANTED].append(_entry(capacity, labels))
         profiles.append({"display_name": mentee.name, "coachdesk_id": str(mentee.id), "kind": str(mentee.kind),
                          "open_to_peers": bool(mentee.open_to_peers),
-                         "assessed_on": latest.assessed_on.isoformat() if latest else None, **lists})
+                         "assessed_on": latest[1].isoformat() if latest else None, **lists})
     return {"format": FORMAT, "version": VERSION, "exported_on": (today or date.today()).isoformat(),
             "language": language, "profiles": profiles}
 
@@ -412,7 +407,6 @@ def plan_import(session: Session, profiles: list[ProfileData], create: bool = Fa
 
 def apply_import(session: Session, plan: ImportPlan, today: date | None = None) -> ImportPlan:
     """Record the planned assessments (and new mentees) in the caller's write transaction."""
-    from coachdesk.services.assessments import AssessmentForm, RatingAnswer, record_assessment
     from coachdesk.services.mentees import MenteeForm, save_mentee
 
     today = today or date.today()

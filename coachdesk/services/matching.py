@@ -28,7 +28,7 @@ from coachdesk.model import (
     Mentee,
     MenteeKind,
     Priority,
-    parse_id,
+    id_from_text,
 )
 from coachdesk.services.assessments import previous_assessment, summary_order
 from coachdesk.services.vocabulary import capacity_labels
@@ -110,12 +110,7 @@ class PeerMatches:
 
 def mentee_id_of(ref: uuid.UUID | str) -> uuid.UUID:
     """The id in ``ref``, or one sentence saying it is not an id."""
-    if isinstance(ref, uuid.UUID):
-        return ref
-    try:
-        return parse_id(ref)
-    except (ValueError, AttributeError):
-        raise InputError(_("“{text}” is not an id of a {what}.").format(text=ref, what=_("mentee"))) from None
+    return id_from_text(ref, _("mentee"))
 
 
 def _language_base(code: str) -> str:

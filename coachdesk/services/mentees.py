@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from coachdesk.errors import InputError
 from coachdesk.i18n import _, is_language_code, parse_locale
 from coachdesk.model import Community, JourneyStage, Mentee, MenteeKind, uuid7
+from coachdesk.store.search import escape_like
 
 SORTABLE = {
     "name": "m.name COLLATE NOCASE",
@@ -52,10 +53,6 @@ class MenteeRow:
     archived: bool
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _where(f: MenteeFilter) -> tuple[str, dict[str, Any]]:
     clauses = ["m.deleted = 0"]
     params: dict[str, Any] = {}
@@ -65,7 +62,7 @@ def _where(f: MenteeFilter) -> tuple[str, dict[str, Any]]:
     if text:
         # LIKE is case-insensitive for ASCII only; other scripts match as typed, which is how
         # Arabic, Devanagari and most other scripts are written anyway.
-        params["text"] = f"%{_escape_like(text)}%"
+        params["text"] = f"%{escape_like(text)}%"
         clauses.append("(m.name LIKE :text ESCAPE '\\' OR m.region LIKE :text ESCAPE '\\' OR m.community_id IN "
                        "(SELECT id FROM community WHERE name LIKE :text ESCAPE '\\'))")
     if f.kind is not None:
@@ -76,7 +73,7 @@ def _where(f: MenteeFilter) -> tuple[str, dict[str, Any]]:
         params["stage"] = f.stage.value
     if f.language:
         clauses.append("m.languages LIKE :language ESCAPE '\\'")
-        params["language"] = f'%"{_escape_like(f.language)}%'
+        params["language"] = f'%"{escape_like(f.language)}%'
     return " AND ".join(clauses), params
 
 

@@ -51,7 +51,7 @@ from coachdesk.model import (
     SessionCapacity,
     SessionParticipant,
     ToolboxMethod,
-    parse_id,
+    id_from_text,
 )
 from coachdesk.paths import resources_dir
 from coachdesk.services import vocabulary
@@ -82,22 +82,15 @@ def check_language(code: str) -> str:
         code=code, languages=", ".join(shipped)))
 
 
-def _id(text: str, what: str) -> uuid.UUID:
-    try:
-        return parse_id(text) if isinstance(text, str) else text
-    except ValueError:
-        raise InputError(_("“{text}” is not an id of a {what}.").format(text=text, what=what)) from None
-
-
 def _mentee(session: Session, ref: Any) -> Mentee:
-    mentee = session.get(Mentee, _id(ref, _("mentee")))
+    mentee = session.get(Mentee, id_from_text(ref, _("mentee")))
     if mentee is None or mentee.deleted:
         raise InputError(_("No mentee has the id {id}.").format(id=ref))
     return mentee
 
 
 def _session(session: Session, ref: Any) -> CoachingSession:
-    row = session.get(CoachingSession, _id(ref, _("session")))
+    row = session.get(CoachingSession, id_from_text(ref, _("session")))
     if row is None or row.deleted:
         raise InputError(_("No session has the id {id}.").format(id=ref))
     return row

@@ -51,7 +51,7 @@ from coachdesk.model import (
     SessionParticipant,
     SyncConflict,
     ToolboxMethod,
-    parse_id,
+    id_from_text,
 )
 from coachdesk.services.vocabulary import capacity_labels
 from coachdesk.store.database import Database
@@ -87,12 +87,7 @@ def _folded(text: str) -> str:
 
 
 def _mentee_id(ref: uuid.UUID | str) -> uuid.UUID:
-    if isinstance(ref, uuid.UUID):
-        return ref
-    try:
-        return parse_id(ref)
-    except ValueError:
-        raise InputError(_("“{text}” is not an id of a {what}.").format(text=ref, what=_("mentee"))) from None
+    return id_from_text(ref, _("mentee"))
 
 
 def _find(session: Session, ref: uuid.UUID | str) -> Mentee:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from coachdesk.i18n import ngettext
 from coachdesk.model import MenteeKind, SessionKind
 from coachdesk.store.search import match_expression
+from coachdesk.store.search import escape_like
 
 SORTABLE = {
     "started_at": "s.started_at",
@@ -37,10 +38,6 @@ def participants_summary(first: str | None, count: int) -> str:
     return ngettext("{name} and {count} other", "{name} and {count} others", others).format(name=first, count=others)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def session_keys(connection: Connection, text: str = "", kind: SessionKind | None = None,
                  sort: str = "started_at", ascending: bool = False) -> list[int]:
     """Rowids of live sessions of ``kind`` (if given) whose title, notes or next steps (full text) or
@@ -54,7 +51,7 @@ def session_keys(connection: Connection, text: str = "", kind: SessionKind | Non
         clauses.append("s.kind = :kind")
         params["kind"] = kind.value
     if text.strip():
-        params["like"] = f"%{_escape_like(text.strip())}%"
+        params["like"] = f"%{escape_like(text.strip())}%"
         found = ["s.id IN (SELECT sp.session_id FROM session_participant sp WHERE sp.deleted = 0 AND sp.mentee_id "
                  "IN (SELECT id FROM mentee WHERE deleted = 0 AND name LIKE :like ESCAPE '\\'))"]
         expression = match_expression(text)
@@ -122,7 +119,7 @@ def mentee_suggestions(connection: Connection, text: str, limit: int = 20) -> li
     text = " ".join(text.split())
     if not text:
         return []
-    escaped = _escape_like(text)
+    escaped = escape_like(text)
     base = ("SELECT m.id, m.name, m.kind, c.name FROM mentee m LEFT JOIN community c ON c.id = m.community_id "
             "WHERE m.deleted = 0 AND m.archived = 0 AND m.name LIKE ? ESCAPE '\\' {extra} "
             "ORDER BY m.name COLLATE NOCASE LIMIT ?")

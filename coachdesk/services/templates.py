@@ -31,7 +31,7 @@ from coachdesk.model import (
     uuid7,
 )
 from coachdesk.services.assessments import AreaInfo, CapacityInfo
-from coachdesk.services.vocabulary import area_details, capacity_details, capacity_labels
+from coachdesk.services.vocabulary import area_details, best_by_language, capacity_details, capacity_labels
 
 NAME_LIMIT = 200
 LEVELS = LEVEL_MAX - LEVEL_MIN + 1
@@ -87,21 +87,6 @@ class TemplateDetail:
 # -- reading ----------------------------------------------------------------------------------
 
 
-def _wanted(language: str) -> list[str]:
-    return list(dict.fromkeys([language, language.split("_")[0], "en"]))
-
-
-def _best(rows: list[tuple[uuid.UUID, str, object]], language: str) -> dict[uuid.UUID, tuple[str, object]]:
-    """owner → (language, row) in the best language: the one asked, its base, English, then any."""
-    wanted = _wanted(language)
-    best: dict[uuid.UUID, tuple[int, str, object]] = {}
-    for owner, lang, row in rows:
-        rank = wanted.index(lang) if lang in wanted else len(wanted)
-        if owner not in best or (rank, lang) < (best[owner][0], best[owner][1]):
-            best[owner] = (rank, lang, row)
-    return {owner: (lang, row) for owner, (_rank, lang, row) in best.items()}
-
-
 def _live_template(session: Session, template_id: uuid.UUID) -> AssessmentTemplate:
     template = session.get(AssessmentTemplate, template_id)
     if template is None or template.deleted:
@@ -118,7 +103,7 @@ def _template_texts(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, l
 
 
 def _name(texts: list[AssessmentTemplateText], language: str) -> AssessmentTemplateText | None:
-    best = _best([(t.template_id, t.language, t) for t in texts], language)
+    best = best_by_language([(t.template_id, t.language, t) for t in texts], language)
     found = next(iter(best.values()), None)
     return found[1] if found else None  # type: ignore[return-value]
 
@@ -200,8 +185,8 @@ def template_detail(session: Session, template_id: uuid.UUID, language: str | No
         origin = session.get(AssessmentTemplate, template.based_on_id)
         based_on = found.name if found else (origin.key or "" if origin else "")
     questions = _live_questions(session, template.id)
-    by_question = _best([(t.question_id, t.language, t) for t in _question_texts(session, [q.id for q in questions])],
-                        language)
+    question_texts = _question_texts(session, [q.id for q in questions])
+    by_question = best_by_language([(t.question_id, t.language, t) for t in question_texts], language)
     capacities = capacity_details(session, language)
     labels = capacity_labels(session, language)
     keys = dict(session.execute(select(Capacity.id, Capacity.key)).all())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from enum import Enum
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,6 +35,8 @@ from coachdesk.model import (
     ToolboxMethodText,
     TrackStepKind,
 )
+
+T = TypeVar("T")
 
 # Pairs, not a dict literal: StrEnum members with one value are equal (MenteeKind.GROUP ==
 # AssessmentMode.GROUP == "group"), so a dict keyed by member would give both one word.
@@ -158,17 +161,22 @@ def area_details(session: Session, language: str | None = None) -> dict[uuid.UUI
     return {aid: texts.get(aid, (key, "")) for aid, key in session.execute(select(CapacityArea.id, CapacityArea.key))}
 
 
-def template_names(session: Session, language: str | None = None) -> dict[uuid.UUID, str]:
-    """Every assessment template's name in ``language``, falling back to its base language, English,
-    then any language it has (a community's own template may exist in its language only)."""
-    language = language or current_language()
-    wanted = [language, language.split("_")[0], "en"]
-    best: dict[uuid.UUID, tuple[int, str]] = {}
-    for tid, lang, name in session.execute(
-            select(AssessmentTemplateText.template_id, AssessmentTemplateText.language, AssessmentTemplateText.name)
-            .where(AssessmentTemplateText.deleted.is_(False))):
+def best_by_language(rows: Iterable[tuple[uuid.UUID, str, T]], language: str) -> dict[uuid.UUID, tuple[str, T]]:
+    """owner → (language, value) in the best language there is: the one asked, its base, English, then
+    any (a community's own template may exist in its language only)."""
+    wanted = list(dict.fromkeys([language, language.split("_")[0], "en"]))
+    best: dict[uuid.UUID, tuple[int, str, T]] = {}
+    for owner, lang, value in rows:
         rank = wanted.index(lang) if lang in wanted else len(wanted)
-        if tid not in best or rank < best[tid][0]:
-            best[tid] = (rank, name)
-    return {tid: best.get(tid, (0, key or ""))[1]
+        if owner not in best or (rank, lang) < (best[owner][0], best[owner][1]):
+            best[owner] = (rank, lang, value)
+    return {owner: (lang, value) for owner, (_rank, lang, value) in best.items()}
+
+
+def template_names(session: Session, language: str | None = None) -> dict[uuid.UUID, str]:
+    """Every assessment template's name in ``language`` (see :func:`best_by_language`)."""
+    best = best_by_language(session.execute(
+        select(AssessmentTemplateText.template_id, AssessmentTemplateText.language, AssessmentTemplateText.name)
+        .where(AssessmentTemplateText.deleted.is_(False))).all(), language or current_language())
+    return {tid: best[tid][1] if tid in best else key or ""
             for tid, key in session.execute(select(AssessmentTemplate.id, AssessmentTemplate.key))}

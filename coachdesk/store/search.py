@@ -79,3 +79,8 @@ def rebuild(connection: Connection) -> None:
     """Rebuild the indexes from their tables (after a VACUUM, or to repair them)."""
     for index in ("search_session", "search_mentee"):
         connection.exec_driver_sql(f"INSERT INTO {index}({index}) VALUES ('rebuild')")
+
+
+def escape_like(text: str) -> str:
+    """``text`` for a LIKE pattern with ``ESCAPE '\\'``: its own %, _ and \\ match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
